@@ -1,0 +1,5 @@
+import { loadConfig } from '../shared/config';
+import { runMain } from '../shared/http';
+import { startAuthService } from './service';
+
+runMain('auth', async () => (await startAuthService(loadConfig('auth'))).close);

@@ -1,0 +1,125 @@
+import type { Connection } from '@temporalio/client';
+import type { Express, Request } from 'express';
+import type { Pool } from 'pg';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { Ticket } from '../../workflows/types';
+import { authenticate, currentUser, hasRole, requireRole, requireService, type Principal, type VerifyToken } from '../shared/auth';
+import { notFound } from '../shared/errors';
+import { createServiceApp, finishApp } from '../shared/http';
+import type { Logger } from '../shared/logger';
+import { Money } from '../shared/money';
+import { parse, uuid } from '../shared/validation';
+import type { Bookings } from './bookings';
+import { ConfirmBody, IdempotencyKey, ReserveBody } from './schemas';
+import type { BookingStore } from './store';
+
+export interface BookingDeps {
+  pool: Pool;
+  connection: Connection;
+  bookings: Bookings;
+  store: BookingStore;
+  verifyToken: VerifyToken;
+  serviceToken: string;
+  logger: Logger;
+}
+
+const id = (req: Request) => parse(uuid, req.params.id, 'path.id');
+
+const ticketView = (t: Ticket) => ({ ...t, qrUrl: `/api/v1/tickets/${t.id}/qr` });
+
+// Internal bodies: what the workflow's activities send.
+const Seat = z.object({ seatId: z.uuid(), section: z.string(), row: z.string(), number: z.number().int(), tier: z.string(), price: Money });
+const ReservationBody = z.object({
+  id: z.uuid(),
+  userId: z.uuid(),
+  sessionId: z.uuid(),
+  status: z.enum(['active', 'confirmed', 'expired', 'cancelled']),
+  seats: z.array(Seat).min(1),
+  total: Money,
+  expiresAt: z.iso.datetime({ offset: true }),
+  createdAt: z.iso.datetime({ offset: true }),
+});
+const IssueBody = z.object({ reservation: ReservationBody, chargeId: z.uuid() });
+
+export function createBookingApp(d: BookingDeps): Express {
+  const { app } = createServiceApp({
+    name: 'booking',
+    logger: d.logger,
+    ready: async () => {
+      await d.pool.query('SELECT 1');
+      await d.connection.healthService.check({});
+    },
+  });
+  const { bookings, store } = d;
+
+  const internal = requireService(d.serviceToken);
+  app.put('/internal/reservations/:id', internal, async (req, res) => {
+    await store.record(parse(ReservationBody, req.body));
+    res.status(204).end();
+  });
+  app.post('/internal/reservations/:id/tickets', internal, async (req, res) => {
+    const b = parse(IssueBody, req.body);
+    res.json(await store.issueTickets(b.reservation, b.chargeId));
+  });
+
+  app.use(authenticate(d.verifyToken));
+  const customer = requireRole('customer', 'admin');
+
+  app.post('/api/v1/reservations', customer, async (req, res) => {
+    const body = parse(ReserveBody, req.body);
+    const key = req.headers['idempotency-key'];
+    const idempotencyKey = key === undefined ? undefined : parse(IdempotencyKey, key, 'header.Idempotency-Key');
+    const answer = await bookings.reserve(currentUser(req), body.sessionId, body.seatIds, idempotencyKey);
+    res.status(answer.status).location(`/api/v1/reservations/${answer.reservation.id}`).json(answer.reservation);
+  });
+
+  app.get('/api/v1/reservations', async (req, res) => {
+    res.json({ items: await bookings.list(currentUser(req)) });
+  });
+
+  app.get('/api/v1/reservations/:id', async (req, res) => {
+    res.json(await bookings.get(currentUser(req), id(req)));
+  });
+
+  app.post('/api/v1/reservations/:id/confirm', customer, async (req, res) => {
+    const reservationId = id(req);
+    const { paymentToken } = parse(ConfirmBody, req.body);
+    const confirmed = await bookings.confirm(currentUser(req), reservationId, paymentToken);
+    res.json({ ...confirmed, tickets: confirmed.tickets.map(ticketView) });
+  });
+
+  app.delete('/api/v1/reservations/:id', customer, async (req, res) => {
+    res.json(await bookings.cancel(currentUser(req), id(req)));
+  });
+
+  // Tickets: their holder or an admin; anyone else is told there is no such ticket.
+  const ownTicket = async (user: Principal, ticketId: string) => {
+    const t = await store.ticket(ticketId);
+    if (!t || (t.userId !== user.userId && !hasRole(user, 'admin'))) throw notFound('ticket');
+    return t;
+  };
+
+  app.get('/api/v1/tickets', async (req, res) => {
+    res.json({ items: (await store.ticketsOf(currentUser(req).userId)).map(ticketView) });
+  });
+
+  app.get('/api/v1/tickets/user/:userId', async (req, res) => {
+    const user = currentUser(req);
+    const userId = parse(uuid, req.params.userId, 'path.userId');
+    if (userId !== user.userId && !hasRole(user, 'admin')) throw notFound('user');
+    res.json({ items: (await store.ticketsOf(userId)).map(ticketView) });
+  });
+
+  app.get('/api/v1/tickets/:id', async (req, res) => {
+    res.json(ticketView(await ownTicket(currentUser(req), id(req))));
+  });
+
+  app.get('/api/v1/tickets/:id/qr', async (req, res) => {
+    const ticket = await ownTicket(currentUser(req), id(req));
+    const png = await QRCode.toBuffer(ticket.code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 320 });
+    res.type('image/png').set('Cache-Control', 'private, max-age=300').send(png);
+  });
+
+  return finishApp(app, d.logger);
+}

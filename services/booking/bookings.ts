@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { v5 as uuidv5 } from 'uuid';
+import {
+  BookingExpiresAtKey,
+  BookingSessionIdKey,
+  BookingStatusKey,
+  BookingUserIdKey,
+  BookingWorkflow,
+  cancelUpdate,
+  confirmUpdate,
+  holdUpdate,
+} from '../../workflows/booking';
+import { BookingFailure, type HoldOutcome, type Reservation, type Ticket } from '../../workflows/types';
+import { hasRole, type Principal } from '../shared/auth';
+import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
+import type { BookingStore } from './store';
+
+// Namespace for reservation ids derived from (user, Idempotency-Key).
+const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
+
+export const workflowIdOf = (reservationId: string) => `booking-${reservationId}`;
+
+export interface BookingSettings {
+  taskQueue: string;
+  holdTtlMs: number;
+  maxSeats: number;
+  temporalTimeoutMs: number;
+}
+
+export type ReserveAnswer = { status: 201; reservation: Reservation };
+
+/**
+ * The booking API's rules: who may touch a reservation, and how its
+ * workflow's answers become HTTP answers. Every state change goes through
+ * the workflow; reads come from the read model.
+ */
+export function createBookings(client: Client, store: BookingStore, s: BookingSettings) {
+  /** Temporal calls get a deadline, so a missing worker is a 503, never a hang. */
+  const withDeadline = <T>(fn: () => Promise<T>) =>
+    client.withDeadline(Date.now() + s.temporalTimeoutMs, fn).catch((err: unknown) => {
+      if ((err as { code?: number }).code === 4 /* DEADLINE_EXCEEDED */) {
+        throw new HttpError(503, 'BOOKING_UNAVAILABLE', 'booking is temporarily unavailable; retry with the same Idempotency-Key');
+      }
+      throw err;
+    });
+
+  async function owned(user: Principal, id: string, adminMayRead = false): Promise<Reservation> {
+    const r = await store.reservation(id);
+    // Someone else's reservation is indistinguishable from a missing one.
+    if (!r || (r.userId !== user.userId && !(adminMayRead && hasRole(user, 'admin')))) throw notFound('reservation');
+    return r;
+  }
+
+  function holdAnswer(outcome: HoldOutcome, sessionId: string, seatIds: string[]): Reservation {
+    if (outcome.ok) {
+      const same =
+        outcome.reservation.sessionId === sessionId &&
+        outcome.reservation.seats.length === seatIds.length &&
+        outcome.reservation.seats.every((seat) => seatIds.includes(seat.seatId));
+      if (!same) throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
+      return outcome.reservation;
+    }
+    if (outcome.code === 'SEAT_UNAVAILABLE') {
+      throw conflict('SEAT_UNAVAILABLE', `${outcome.unavailable.length} of the requested seats are not available`, {
+        unavailableSeats: outcome.unavailable,
+      });
+    }
+    throw conflict('SESSION_NOT_ON_SALE', 'this session is not on sale');
+  }
+
+  function finalStatusError(r: Reservation): HttpError | undefined {
+    if (r.status === 'expired' || (r.status === 'active' && Date.parse(r.expiresAt) <= Date.now())) {
+      return conflict(BookingFailure.expired, 'the reservation has expired; its seats were released');
+    }
+    if (r.status === 'cancelled') return conflict(BookingFailure.cancelled, 'the reservation was cancelled');
+    return undefined;
+  }
+
+  /** Maps a failed update to the HTTP answer its failure type stands for. */
+  function updateError(err: unknown): HttpError {
+    if (!(err instanceof WorkflowUpdateFailedError)) return err as HttpError;
+    let cause: unknown = err.cause;
+    while (cause && !(cause instanceof ApplicationFailure && cause.type)) cause = (cause as Error).cause;
+    const failure = cause as ApplicationFailure | undefined;
+    switch (failure?.type) {
+      case BookingFailure.declined:
+        return new HttpError(402, 'PAYMENT_DECLINED', failure.message);
+      case BookingFailure.expired:
+      case BookingFailure.cancelled:
+      case BookingFailure.confirmed:
+      case BookingFailure.inProgress:
+      case BookingFailure.notReady:
+        return conflict(failure.type, failure.message);
+      default:
+        return new HttpError(503, 'PAYMENT_UNAVAILABLE', 'the payment could not be completed; please retry');
+    }
+  }
+
+  return {
+    async reserve(user: Principal, sessionId: string, seatIds: string[], idempotencyKey?: string): Promise<ReserveAnswer> {
+      if (seatIds.length > s.maxSeats) throw badRequest(`at most ${s.maxSeats} seats per reservation`);
+      const id = idempotencyKey ? uuidv5(`${user.userId}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE) : randomUUID();
+      if (idempotencyKey) {
+        const existing = await store.reservation(id);
+        if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds) };
+      }
+      const workflowId = workflowIdOf(id);
+      const start = new WithStartWorkflowOperation(BookingWorkflow, {
+        workflowId,
+        taskQueue: s.taskQueue,
+        args: [{ reservationId: id, userId: user.userId, sessionId, seatIds, holdTtlMs: s.holdTtlMs }],
+        // A retried key joins the running workflow; a finished one is never started again.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: BookingStatusKey, value: 'holding' },
+          { key: BookingSessionIdKey, value: sessionId },
+          { key: BookingUserIdKey, value: user.userId },
+          { key: BookingExpiresAtKey, value: new Date(Date.now() + s.holdTtlMs) },
+        ],
+      });
+      let outcome: HoldOutcome;
+      try {
+        outcome = await withDeadline(() =>
+          client.workflow.executeUpdateWithStart(holdUpdate, { updateId: 'hold', startWorkflowOperation: start }),
+        );
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        // Same key, workflow already finished: answer what it answered then.
+        const state = await withDeadline(() => client.workflow.getHandle(workflowId).result());
+        const current = await store.reservation(id);
+        outcome = current ? { ok: true, reservation: current } : state.hold!;
+      }
+      return { status: 201, reservation: holdAnswer(outcome, sessionId, seatIds) };
+    },
+
+    get: (user: Principal, id: string) => owned(user, id, true),
+
+    list: (user: Principal) => store.reservationsOf(user.userId),
+
+    async confirm(user: Principal, id: string, paymentToken: string): Promise<Reservation & { tickets: Ticket[] }> {
+      const r = await owned(user, id);
+      if (r.status === 'confirmed') return { ...r, tickets: await store.ticketsOfReservation(id) };
+      const final = finalStatusError(r);
+      if (final) throw final;
+      try {
+        const { reservation, tickets } = await withDeadline(() =>
+          client.workflow.getHandle(workflowIdOf(id)).executeUpdate(confirmUpdate, { args: [{ paymentToken }] }),
+        );
+        return { ...reservation, tickets };
+      } catch (err) {
+        const e = updateError(err);
+        if (e.code === BookingFailure.confirmed) return { ...(await owned(user, id)), tickets: await store.ticketsOfReservation(id) };
+        throw e;
+      }
+    },
+
+    async cancel(user: Principal, id: string): Promise<Reservation> {
+      const r = await owned(user, id);
+      if (r.status === 'cancelled') return r;
+      if (r.status === 'confirmed') throw conflict(BookingFailure.confirmed, 'a confirmed reservation cannot be cancelled');
+      const final = finalStatusError(r);
+      if (final) throw final;
+      try {
+        return await withDeadline(() => client.workflow.getHandle(workflowIdOf(id)).executeUpdate(cancelUpdate));
+      } catch (err) {
+        throw updateError(err);
+      }
+    },
+  };
+}
+export type Bookings = ReturnType<typeof createBookings>;

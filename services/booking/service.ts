@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { createTokenVerifier } from '../shared/auth';
+import type { Config } from '../shared/config';
+import { createPool, migrate } from '../shared/db';
+import { listen, type RunningServer } from '../shared/http';
+import { createLogger } from '../shared/logger';
+import { createBookingApp } from './app';
+import { createBookings } from './bookings';
+import { createBookingStore } from './store';
+
+export async function startBookingService(cfg: Config<'booking'>): Promise<RunningServer> {
+  const logger = createLogger('booking', cfg.LOG_LEVEL);
+  const pool = createPool(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
+  await migrate(pool, 'booking', join(__dirname, 'migrations'));
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
+  const app = createBookingApp({
+    pool,
+    connection,
+    store,
+    logger,
+    serviceToken: cfg.SERVICE_TOKEN,
+    verifyToken: createTokenVerifier({ publicKey: cfg.JWT_PUBLIC_KEY, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
+    bookings: createBookings(client, store, {
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+      holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,
+      maxSeats: cfg.MAX_SEATS_PER_RESERVATION,
+      temporalTimeoutMs: cfg.TEMPORAL_CALL_TIMEOUT_MS,
+    }),
+  });
+  const server = await listen(app, cfg.PORT);
+  logger.info({ port: server.port }, 'booking listening');
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await connection.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { Express, Request } from 'express';
+import type { Pool } from 'pg';
+import { authenticate, currentUser, hasRole, requireRole, requireService, type Principal, type VerifyToken } from '../shared/auth';
+import { forbidden, notFound } from '../shared/errors';
+import { createServiceApp, finishApp } from '../shared/http';
+import type { Logger } from '../shared/logger';
+import { parse, uuid } from '../shared/validation';
+import {
+  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HoldBody, ListEventsQuery, ReservationSeatsBody,
+} from './schemas';
+import type { SeatHolds } from './seat-holds';
+import type { CatalogStore } from './store';
+
+export interface CatalogDeps {
+  pool: Pool;
+  store: CatalogStore;
+  holds: SeatHolds;
+  verifyToken: VerifyToken;
+  serviceToken: string;
+  logger: Logger;
+}
+
+const id = (req: Request, name = 'id') => parse(uuid, req.params[name], `path.${name}`);
+
+/** Organizers manage only what they own; admins manage everything. Others learn nothing. */
+function assertOwner(user: Principal, ownerId: string | undefined, what: string): void {
+  if (ownerId === undefined) throw notFound(what);
+  if (ownerId !== user.userId && !hasRole(user, 'admin')) throw forbidden(`you do not own this ${what}`);
+}
+
+export function createCatalogApp(d: CatalogDeps): Express {
+  const { app } = createServiceApp({ name: 'catalog', logger: d.logger, ready: async () => void (await d.pool.query('SELECT 1')) });
+  const { store, holds } = d;
+
+  // Internal: seat state changes, called by booking activities only.
+  const internal = requireService(d.serviceToken);
+  app.post('/internal/sessions/:id/holds', internal, async (req, res) => {
+    const b = parse(HoldBody, req.body);
+    res.json(await holds.hold(id(req), b.reservationId, b.seatIds, b.heldUntil));
+  });
+  app.post('/internal/sessions/:id/releases', internal, async (req, res) => {
+    const b = parse(ReservationSeatsBody.pick({ reservationId: true }), req.body);
+    res.json({ released: await holds.release(id(req), b.reservationId) });
+  });
+  app.post('/internal/sessions/:id/sales', internal, async (req, res) => {
+    const b = parse(ReservationSeatsBody, req.body);
+    res.json(await holds.sell(id(req), b.reservationId, b.seatIds));
+  });
+  app.get('/internal/sessions/:id', internal, async (req, res) => {
+    const session = await store.session(id(req));
+    if (!session) throw notFound('session');
+    res.json(session);
+  });
+
+  app.use(authenticate(d.verifyToken));
+
+  app.post('/api/v1/venues', requireRole('organizer', 'admin'), async (req, res) => {
+    res.status(201).json(await store.createVenue(currentUser(req).userId, parse(CreateVenueBody, req.body)));
+  });
+
+  app.post('/api/v1/venues/:id/halls', requireRole('organizer', 'admin'), async (req, res) => {
+    const venueId = id(req);
+    const body = parse(CreateHallBody, req.body);
+    assertOwner(currentUser(req), await store.venueOwner(venueId), 'venue');
+    res.status(201).json(await store.createHall(venueId, body));
+  });
+
+  app.post('/api/v1/events', requireRole('organizer', 'admin'), async (req, res) => {
+    res.status(201).json(await store.createEvent(currentUser(req).userId, parse(CreateEventBody, req.body)));
+  });
+
+  app.get('/api/v1/events', async (req, res) => {
+    res.json(await store.listPublished(parse(ListEventsQuery, req.query, 'query')));
+  });
+
+  app.get('/api/v1/events/:id', async (req, res) => {
+    const event = await store.event(id(req));
+    // Drafts are visible to their organizer and admins only.
+    const user = req.user;
+    const mayPeek = user && (user.userId === event?.organizerId || hasRole(user, 'admin'));
+    if (!event || (event.status === 'draft' && !mayPeek)) throw notFound('event');
+    res.json(event);
+  });
+
+  app.post('/api/v1/events/:id/publish', requireRole('organizer', 'admin'), async (req, res) => {
+    const eventId = id(req);
+    const event = await store.event(eventId);
+    assertOwner(currentUser(req), event?.organizerId, 'event');
+    const published = await store.publishEvent(eventId);
+    if (!published) throw notFound('event');
+    res.json(published);
+  });
+
+  app.post('/api/v1/events/:id/sessions', requireRole('organizer', 'admin'), async (req, res) => {
+    const eventId = id(req);
+    const body = parse(CreateSessionBody, req.body);
+    const user = currentUser(req);
+    const event = await store.event(eventId);
+    assertOwner(user, event?.organizerId, 'event');
+    assertOwner(user, await store.hallOwner(body.hallId), 'hall');
+    res.status(201).json(await store.createSession(eventId, body));
+  });
+
+  app.get('/api/v1/sessions/:id', async (req, res) => {
+    const session = await store.session(id(req));
+    if (!session || session.eventStatus === 'draft') throw notFound('session');
+    const { organizerId: _o, eventStatus: _e, ...view } = session;
+    res.json(view);
+  });
+
+  app.get('/api/v1/sessions/:id/seat-map', async (req, res) => {
+    const sessionId = id(req);
+    const session = await store.session(sessionId);
+    if (!session || session.eventStatus === 'draft') throw notFound('session');
+    const seats = await store.seatMap(sessionId);
+    const counts = { available: 0, reserved: 0, sold: 0 };
+    for (const s of seats) counts[s.status]++;
+    res.json({ sessionId, seats, counts });
+  });
+
+  return finishApp(app, d.logger);
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { Money } from '../shared/money';
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+
+export const CreateVenueBody = z.strictObject({ name: text(200), city: text(120), address: text(300) });
+
+export const CreateHallBody = z.strictObject({
+  name: text(200),
+  sections: z
+    .array(
+      z.strictObject({
+        name: text(60),
+        rows: z
+          .array(z.strictObject({ label: text(10), seats: z.number().int().min(1).max(500) }))
+          .min(1)
+          .max(500),
+      }),
+    )
+    .min(1)
+    .max(100),
+});
+
+export const CATEGORIES = ['concert', 'theatre', 'sport', 'comedy', 'festival', 'conference', 'other'] as const;
+
+export const CreateEventBody = z.strictObject({
+  title: text(200),
+  description: z.string().max(5000).default(''),
+  category: z.enum(CATEGORIES),
+});
+
+export const CreateSessionBody = z.strictObject({
+  hallId: z.uuid(),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+  tiers: z
+    .array(z.strictObject({ name: text(60), price: Money, sections: z.array(text(60)).min(1) }))
+    .min(1)
+    .max(20),
+});
+
+export const ListEventsQuery = z.object({
+  q: z.string().max(200).optional(),
+  category: z.enum(CATEGORIES).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const SEAT_STATUSES = ['available', 'reserved', 'sold'] as const;
+
+export const SeatView = z.object({
+  seatId: z.uuid(),
+  section: z.string(),
+  row: z.string(),
+  number: z.number().int(),
+  tier: z.string(),
+  price: Money,
+  status: z.enum(SEAT_STATUSES),
+});
+export type SeatView = z.infer<typeof SeatView>;
+
+export const SeatMap = z.object({
+  sessionId: z.uuid(),
+  seats: z.array(SeatView),
+  counts: z.object({ available: z.number().int(), reserved: z.number().int(), sold: z.number().int() }),
+});
+
+// Internal (service-to-service) bodies.
+export const HoldBody = z.strictObject({
+  reservationId: z.uuid(),
+  seatIds: z.array(z.uuid()).min(1).max(50),
+  heldUntil: z.iso.datetime({ offset: true }),
+});
+export const ReservationSeatsBody = z.strictObject({ reservationId: z.uuid(), seatIds: z.array(z.uuid()).min(1).max(50) });

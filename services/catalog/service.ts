@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { createTokenVerifier } from '../shared/auth';
+import type { Config } from '../shared/config';
+import { createPool, migrate } from '../shared/db';
+import { listen, type RunningServer } from '../shared/http';
+import { createLogger } from '../shared/logger';
+import { createCatalogApp } from './app';
+import { createSeatHolds } from './seat-holds';
+import { createCatalogStore } from './store';
+
+export async function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServer> {
+  const logger = createLogger('catalog', cfg.LOG_LEVEL);
+  const pool = createPool(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
+  await migrate(pool, 'catalog', join(__dirname, 'migrations'));
+  const app = createCatalogApp({
+    pool,
+    logger,
+    store: createCatalogStore(pool),
+    holds: createSeatHolds(pool),
+    serviceToken: cfg.SERVICE_TOKEN,
+    verifyToken: createTokenVerifier({ publicKey: cfg.JWT_PUBLIC_KEY, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
+  });
+  const server = await listen(app, cfg.PORT);
+  logger.info({ port: server.port }, 'catalog listening');
+  return { ...server, close: async () => (await server.close(), await pool.end()) };
+}

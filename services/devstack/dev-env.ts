@@ -1,0 +1,178 @@
+/**
+ * Environment variables for every service run locally (`npm run up`, and
+ * tests that start real services). The names follow services/shared/config.ts,
+ * the source of truth for the service configuration contract.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Infra } from './infra';
+
+export type DevServiceName = 'gateway' | 'auth' | 'catalog' | 'booking' | 'payment' | 'worker';
+
+export interface DevService {
+  /** HTTP port (for the worker: health and metrics only). */
+  port: number;
+  /** Compiled entry point, relative to the repository root. */
+  entry: string;
+}
+
+export const SERVICES: Record<DevServiceName, DevService> = {
+  gateway: { port: 8080, entry: 'dist/services/gateway/main.js' },
+  auth: { port: 4001, entry: 'dist/services/auth/main.js' },
+  catalog: { port: 4002, entry: 'dist/services/catalog/main.js' },
+  booking: { port: 4003, entry: 'dist/services/booking/main.js' },
+  payment: { port: 4004, entry: 'dist/services/payment/main.js' },
+  worker: { port: 4005, entry: 'dist/services/worker/main.js' },
+};
+
+/** Dependencies first: each service is started once those before it answer /readyz. */
+export const START_ORDER: readonly DevServiceName[] = ['auth', 'catalog', 'payment', 'booking', 'worker', 'gateway'];
+
+/** Local-development defaults only: the demo admin that auth creates at start-up. Never a deployment's. */
+export const DEMO_ADMIN = { email: 'admin@demo.test', password: 'Admin-demo-2026!' } as const;
+
+export const JWT_ISSUER = 'ticketing-auth';
+export const JWT_AUDIENCE = 'ticketing';
+export const TEMPORAL_NAMESPACE = 'default';
+export const TEMPORAL_TASK_QUEUE = 'booking';
+
+export interface DevSecrets {
+  /** ES256 (P-256) private key, PKCS#8 PEM. */
+  jwtPrivateKey: string;
+  /** Its public key, SPKI PEM. */
+  jwtPublicKey: string;
+  serviceToken: string;
+  ticketSigningKey: string;
+}
+
+/**
+ * The local secrets, generated on first use and kept in `<dataDir>/keys`
+ * (git-ignored; never committed): jwt-private.pem, jwt-public.pem, secrets.json.
+ */
+export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
+  const dir = path.join(dataDir, 'keys');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const privFile = path.join(dir, 'jwt-private.pem');
+  const pubFile = path.join(dir, 'jwt-public.pem');
+  const secretsFile = path.join(dir, 'secrets.json');
+
+  if (!fs.existsSync(privFile) || !fs.existsSync(pubFile)) {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
+    writeSecretFile(privFile, privateKey);
+    writeSecretFile(pubFile, publicKey);
+  }
+
+  let stored: Partial<Pick<DevSecrets, 'serviceToken' | 'ticketSigningKey'>> = {};
+  if (fs.existsSync(secretsFile)) {
+    stored = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as typeof stored;
+  }
+  if (!stored.serviceToken || !stored.ticketSigningKey) {
+    stored = {
+      serviceToken: stored.serviceToken || randomBytes(32).toString('base64url'),
+      ticketSigningKey: stored.ticketSigningKey || randomBytes(32).toString('base64url'),
+    };
+    writeSecretFile(secretsFile, `${JSON.stringify(stored, null, 2)}\n`);
+  }
+
+  return {
+    jwtPrivateKey: fs.readFileSync(privFile, 'utf8'),
+    jwtPublicKey: fs.readFileSync(pubFile, 'utf8'),
+    serviceToken: stored.serviceToken!,
+    ticketSigningKey: stored.ticketSigningKey!,
+  };
+}
+
+function writeSecretFile(file: string, content: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+export interface ServiceEnvOptions {
+  /** Override service ports (e.g. tests running services on free ports). */
+  ports?: Partial<Record<DevServiceName, number>>;
+  logLevel?: string;
+  holdTtlSeconds?: number;
+  /** Public URL of the gateway (OpenAPI servers, links); default http://localhost:<gateway port>. */
+  publicUrl?: string;
+  /** Extra variables, applied last. */
+  extra?: Record<string, string>;
+}
+
+/** The environment for one service (only its own variables; callers add PATH etc.). */
+export function serviceEnv(
+  name: DevServiceName,
+  infra: Infra,
+  secrets: DevSecrets,
+  opts: ServiceEnvOptions = {},
+): Record<string, string> {
+  const port = (n: DevServiceName) => opts.ports?.[n] ?? SERVICES[n].port;
+  const url = (n: DevServiceName) => `http://127.0.0.1:${port(n)}`;
+
+  const env: Record<string, string> = {
+    PORT: String(port(name)),
+    LOG_LEVEL: opts.logLevel ?? 'info',
+    JWT_PUBLIC_KEY: secrets.jwtPublicKey,
+    JWT_ISSUER,
+    JWT_AUDIENCE,
+    SERVICE_TOKEN: secrets.serviceToken,
+  };
+  // Not in services/shared/config.ts yet; for the Redis users of DESIGN.md
+  // (seat-state view, waiting room, rate limits). Unknown keys are ignored.
+  const redis = { REDIS_URL: infra.redisUrl };
+  const temporal = {
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    TEMPORAL_NAMESPACE,
+    TEMPORAL_TASK_QUEUE,
+  };
+
+  switch (name) {
+    case 'gateway':
+      Object.assign(env, {
+        AUTH_URL: url('auth'),
+        CATALOG_URL: url('catalog'),
+        BOOKING_URL: url('booking'),
+        ...redis,
+        PUBLIC_URL: opts.publicUrl ?? `http://localhost:${port('gateway')}`,
+      });
+      break;
+    case 'auth':
+      Object.assign(env, {
+        DATABASE_URL: infra.databaseUrl,
+        JWT_PRIVATE_KEY: secrets.jwtPrivateKey,
+        // Local-development default demo admin (see DEMO_ADMIN).
+        BOOTSTRAP_ADMIN_EMAIL: DEMO_ADMIN.email,
+        BOOTSTRAP_ADMIN_PASSWORD: DEMO_ADMIN.password,
+      });
+      break;
+    case 'catalog':
+      Object.assign(env, { DATABASE_URL: infra.databaseUrl, ...redis });
+      break;
+    case 'payment':
+      env.DATABASE_URL = infra.databaseUrl;
+      break;
+    case 'booking':
+      Object.assign(env, {
+        DATABASE_URL: infra.databaseUrl,
+        ...redis,
+        ...temporal,
+        TICKET_SIGNING_KEY: secrets.ticketSigningKey,
+      });
+      break;
+    case 'worker':
+      Object.assign(env, {
+        ...temporal,
+        CATALOG_URL: url('catalog'),
+        BOOKING_URL: url('booking'),
+        PAYMENT_URL: url('payment'),
+        HOLD_TTL_SECONDS: String(opts.holdTtlSeconds ?? 600),
+      });
+      break;
+  }
+  return { ...env, ...opts.extra };
+}

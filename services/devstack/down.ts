@@ -1,0 +1,61 @@
+/**
+ * `npm run down`: stops what `npm run up` left running — a still-running `up`
+ * (which then shuts its services down itself), services whose pid files are in
+ * .data/dev/run, and the dev infrastructure. `npm run down -- --test` also
+ * stops the test infrastructure (left running by `KEEP_INFRA=1 npm test`).
+ * Data in .data/ is kept; delete that folder for a clean slate.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DEV_INFRA_OPTIONS, isAlive, readPid, stopInfra, terminate, TEST_INFRA_OPTIONS, waitForExit } from './infra';
+import { SERVICES, START_ORDER } from './dev-env';
+
+export const RUN_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'run');
+export const LOG_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'logs');
+export const UP_PID_FILE = path.join(RUN_DIR, 'up.pid');
+export const UP_CMDLINE = path.join('devstack', 'up.js');
+
+export function servicePidFile(name: string): string {
+  return path.join(RUN_DIR, `${name}.pid`);
+}
+
+/** Stops dev services left running (pid files in .data/dev/run), gateway first. */
+export async function stopDevServices(log: (l: string) => void): Promise<void> {
+  for (const name of [...START_ORDER].reverse()) {
+    const file = servicePidFile(name);
+    const pid = readPid(file);
+    if (pid && isAlive(pid, SERVICES[name].entry)) {
+      log(`stopping ${name} (pid ${pid})`);
+      // Each service is its own process group (spawned detached): stop the group.
+      await terminate(pid, { group: true, timeoutMs: 10_000 });
+    }
+    fs.rmSync(file, { force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const log = (l: string) => console.log(`[down] ${l}`);
+  const upPid = readPid(UP_PID_FILE);
+  if (upPid && upPid !== process.pid && isAlive(upPid, UP_CMDLINE)) {
+    log(`asking the running "npm run up" (pid ${upPid}) to shut down`);
+    process.kill(upPid, 'SIGTERM');
+    if (!(await waitForExit(upPid, 60_000))) {
+      log(`pid ${upPid} did not exit; killing it`);
+      process.kill(upPid, 'SIGKILL');
+    }
+  }
+  fs.rmSync(UP_PID_FILE, { force: true });
+  await stopDevServices(log);
+  await stopInfra({ ...DEV_INFRA_OPTIONS, log });
+  if (process.argv.includes('--test') || process.argv.includes('--all')) {
+    await stopInfra({ ...TEST_INFRA_OPTIONS, log });
+  }
+  log('everything is stopped (data kept in .data/)');
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,191 @@
+/**
+ * `npm run up`: the whole system on this machine. Starts PostgreSQL, Redis and
+ * the Temporal dev server (services/devstack/infra.ts), then every service as
+ * a child process in dependency order, waits for each /readyz, seeds the demo
+ * data and stays in the foreground. Ctrl-C (or `npm run down` from another
+ * terminal) stops everything; data stays in .data/dev.
+ *
+ * Service logs: .data/dev/logs/<service>.log (printed when a service fails).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DEV_INFRA_OPTIONS,
+  type Infra,
+  infraUrls,
+  isAlive,
+  portInUse,
+  readPid,
+  REPO_ROOT,
+  sleep,
+  startInfra,
+  stopInfra,
+  tail,
+  terminate,
+} from './infra';
+import { DEMO_ADMIN, type DevServiceName, loadOrCreateDevSecrets, SERVICES, serviceEnv, START_ORDER } from './dev-env';
+import { LOG_DIR, RUN_DIR, servicePidFile, stopDevServices, UP_CMDLINE, UP_PID_FILE } from './down';
+import { seedDemo } from './seed';
+
+const o = { ...DEV_INFRA_OPTIONS, log: (l: string) => console.log(`[infra] ${l}`) };
+const GATEWAY = `http://127.0.0.1:${SERVICES.gateway.port}`;
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+const log = (l: string) => console.log(`[up] ${l}`);
+const children = new Map<DevServiceName, ChildProcess>();
+let shuttingDown = false;
+/** Set once this process has claimed the dev stack (up.pid); before that, a failure touches nothing. */
+let ownsStack = false;
+let infraStarting: Promise<unknown> | null = null;
+
+function logFile(name: DevServiceName): string {
+  return path.join(LOG_DIR, `${name}.log`);
+}
+
+async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+function printUrls(infra: Infra): void {
+  const g = `http://localhost:${SERVICES.gateway.port}`;
+  console.log(
+    [
+      '',
+      `  Gateway      ${g}`,
+      `  API docs     ${g}/docs`,
+      `  OpenAPI      ${g}/openapi.json`,
+      `  Temporal UI  ${infra.temporalUiUrl ?? '(headless)'}`,
+      `  Demo admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}  (local-development default)`,
+      `  Logs         ${path.relative(process.cwd(), LOG_DIR) || LOG_DIR}/<service>.log`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function startService(name: DevServiceName, infra: Infra, secrets: ReturnType<typeof loadOrCreateDevSecrets>): void {
+  const { entry } = SERVICES[name];
+  const out = fs.openSync(logFile(name), 'w');
+  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...serviceEnv(name, infra, secrets) },
+    stdio: ['ignore', out, out],
+    // Its own process group: the terminal's Ctrl-C reaches only us, and we
+    // stop the services in order; `npm run down` finds them by pid file.
+    detached: true,
+  });
+  fs.closeSync(out);
+  if (child.pid === undefined) throw new Error(`could not start ${name}`);
+  fs.writeFileSync(servicePidFile(name), `${child.pid}\n`);
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (shuttingDown) return;
+    console.error(
+      `\n[up] ${name} exited unexpectedly (${signal ?? `code ${code}`}). Last lines of ${logFile(name)}:\n` +
+        `${tail(logFile(name))}\n`,
+    );
+    void shutdown(1);
+  });
+}
+
+async function waitReady(name: DevServiceName): Promise<void> {
+  const url = `http://127.0.0.1:${SERVICES[name].port}/readyz`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (shuttingDown || !children.has(name)) return;
+    if (await httpOk(url)) return;
+    await sleep(250);
+  }
+  throw new Error(
+    `${name} did not answer ${url} within ${READY_TIMEOUT_MS / 1000}s. Last lines of ${logFile(name)}:\n${tail(logFile(name))}`,
+  );
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  if (!ownsStack) process.exit(code);
+  console.log('\n[up] stopping services...');
+  if (infraStarting) await infraStarting.catch(() => undefined);
+  for (const name of [...START_ORDER].reverse()) {
+    const child = children.get(name);
+    if (child?.pid !== undefined && isAlive(child.pid)) {
+      await terminate(child.pid, { group: true, timeoutMs: STOP_TIMEOUT_MS });
+    }
+    fs.rmSync(servicePidFile(name), { force: true });
+  }
+  try {
+    await stopInfra(o);
+  } catch (e) {
+    console.error(`[up] stopping the infrastructure failed: ${(e as Error).message}`);
+    code = code || 1;
+  }
+  fs.rmSync(UP_PID_FILE, { force: true });
+  console.log('[up] stopped');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  if (await httpOk(`${GATEWAY}/readyz`)) {
+    console.log('[up] already running (npm run down stops it)');
+    printUrls(infraUrls(o));
+    return;
+  }
+  const other = readPid(UP_PID_FILE);
+  if (other && other !== process.pid && isAlive(other, UP_CMDLINE)) {
+    throw new Error(`another "npm run up" is still starting or running (pid ${other}); "npm run down" stops it`);
+  }
+  const missing = START_ORDER.filter((n) => !fs.existsSync(path.join(REPO_ROOT, SERVICES[n].entry)));
+  if (missing.length) {
+    throw new Error(`not built: ${missing.map((n) => SERVICES[n].entry).join(', ')} (run npm run build)`);
+  }
+
+  fs.mkdirSync(RUN_DIR, { recursive: true });
+  fs.mkdirSync(LOG_DIR, { recursive: true });
+  fs.writeFileSync(UP_PID_FILE, `${process.pid}\n`);
+  ownsStack = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(0));
+
+  // Services a crashed earlier run left behind would hold the ports.
+  await stopDevServices(log);
+  const taken: string[] = [];
+  for (const name of START_ORDER) {
+    if (await portInUse(SERVICES[name].port)) taken.push(`${name} :${SERVICES[name].port}`);
+  }
+  if (taken.length) throw new Error(`ports already in use by other processes: ${taken.join(', ')}`);
+
+  const started = Date.now();
+  infraStarting = startInfra(o);
+  const infra = (await infraStarting) as Infra;
+  infraStarting = null;
+  const secrets = loadOrCreateDevSecrets(o.dataDir);
+
+  for (const name of START_ORDER) {
+    if (shuttingDown) return;
+    log(`starting ${name} on :${SERVICES[name].port}`);
+    startService(name, infra, secrets);
+    await waitReady(name);
+  }
+  if (shuttingDown) return;
+
+  log('seeding demo data');
+  await seedDemo(GATEWAY);
+  if (shuttingDown) return;
+
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  printUrls(infra);
+  console.log('Ctrl-C to stop (or "npm run down" from another terminal).');
+}
+
+main().catch((e: unknown) => {
+  console.error(`\n[up] ${e instanceof Error ? e.message : String(e)}`);
+  void shutdown(1);
+});

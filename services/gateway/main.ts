@@ -1,0 +1,5 @@
+import { loadConfig } from '../shared/config';
+import { runMain } from '../shared/http';
+import { startGatewayService } from './service';
+
+runMain('gateway', async () => (await startGatewayService(loadConfig('gateway'))).close);

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { AssignRoleBody, LoginBody, LoginResult, RegisterBody, UserView } from '../auth/schemas';
+import { ConfirmBody, ReserveBody } from '../booking/schemas';
+import {
+  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, ListEventsQuery, SeatMap,
+} from '../catalog/schemas';
+import type { Role } from '../shared/auth';
+
+export type Upstream = 'auth' | 'catalog' | 'booking';
+
+/** Who may call: anyone, any signed-in user, or holders of one of the roles. Nothing else is routed. */
+export type Access = 'public' | 'user' | readonly Role[];
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'put' | 'delete';
+  /** OpenAPI-style path: /api/v1/reservations/{id} */
+  path: string;
+  upstream: Upstream;
+  access: Access;
+  summary: string;
+  tag: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Extra request headers worth documenting. */
+  headers?: Record<string, string>;
+  ok: { status: number; description: string; schema?: z.ZodType; contentType?: string };
+  errors?: number[];
+}
+
+const organizer = ['organizer', 'admin'] as const;
+const customer = ['customer', 'admin'] as const;
+
+/**
+ * The public API: every path the gateway routes, who may call it, and the
+ * schemas its service validates with. The OpenAPI document is generated from
+ * this table; a path missing here is a 404 at the gateway.
+ */
+export const ROUTES: readonly RouteSpec[] = [
+  // Identity
+  { method: 'post', path: '/api/v1/auth/register', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'Create a customer account', body: RegisterBody, ok: { status: 201, description: 'the new user', schema: UserView }, errors: [400, 409] },
+  { method: 'post', path: '/api/v1/auth/login', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'Exchange email and password for an access token', body: LoginBody, ok: { status: 200, description: 'tokens and the user', schema: LoginResult }, errors: [400, 401] },
+  { method: 'get', path: '/api/v1/auth/me', upstream: 'auth', access: 'user', tag: 'Identity', summary: 'The caller', ok: { status: 200, description: 'the caller', schema: UserView }, errors: [401] },
+  { method: 'post', path: '/api/v1/users/{id}/roles', upstream: 'auth', access: ['admin'], tag: 'Identity', summary: 'Grant a role to a user', body: AssignRoleBody, ok: { status: 200, description: 'the user with the role', schema: UserView }, errors: [400, 401, 403, 404] },
+
+  // Catalog
+  { method: 'post', path: '/api/v1/venues', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Create a venue', body: CreateVenueBody, ok: { status: 201, description: 'the venue' }, errors: [400, 401, 403] },
+  { method: 'post', path: '/api/v1/venues/{id}/halls', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Create a hall with its seats generated from sections and rows', body: CreateHallBody, ok: { status: 201, description: 'the hall' }, errors: [400, 401, 403, 404] },
+  { method: 'post', path: '/api/v1/events', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Create a draft event', body: CreateEventBody, ok: { status: 201, description: 'the event' }, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/events', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Published events, paginated', query: ListEventsQuery, ok: { status: 200, description: 'a page of events' }, errors: [400] },
+  { method: 'get', path: '/api/v1/events/{id}', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'An event with its sessions', ok: { status: 200, description: 'the event' }, errors: [404] },
+  { method: 'post', path: '/api/v1/events/{id}/publish', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Publish an event (owner)', ok: { status: 200, description: 'the published event' }, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/v1/events/{id}/sessions', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Add a session with price tiers (owner); 409 if it overlaps another in the hall', body: CreateSessionBody, ok: { status: 201, description: 'the session' }, errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/sessions/{id}', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'A session', ok: { status: 200, description: 'the session' }, errors: [404] },
+  { method: 'get', path: '/api/v1/sessions/{id}/seat-map', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Every seat of a session with its tier, price and status', ok: { status: 200, description: 'the seat map', schema: SeatMap }, errors: [404] },
+
+  // Booking
+  { method: 'post', path: '/api/v1/reservations', upstream: 'booking', access: customer, tag: 'Booking', summary: 'Hold seats for 10 minutes', body: ReserveBody, headers: { 'Idempotency-Key': 'the same key returns the same reservation' }, ok: { status: 201, description: 'the active reservation with expiresAt' }, errors: [400, 401, 403, 409, 422, 503] },
+  { method: 'get', path: '/api/v1/reservations', upstream: 'booking', access: 'user', tag: 'Booking', summary: "The caller's reservations, newest first", ok: { status: 200, description: 'reservations' }, errors: [401] },
+  { method: 'get', path: '/api/v1/reservations/{id}', upstream: 'booking', access: 'user', tag: 'Booking', summary: 'A reservation (owner or admin)', ok: { status: 200, description: 'the reservation' }, errors: [401, 404] },
+  { method: 'post', path: '/api/v1/reservations/{id}/confirm', upstream: 'booking', access: customer, tag: 'Booking', summary: 'Pay and receive tickets (owner)', body: ConfirmBody, ok: { status: 200, description: 'the confirmed reservation with its tickets' }, errors: [400, 401, 402, 404, 409, 503] },
+  { method: 'delete', path: '/api/v1/reservations/{id}', upstream: 'booking', access: customer, tag: 'Booking', summary: 'Cancel an active reservation; its seats are released at once (owner)', ok: { status: 200, description: 'the cancelled reservation' }, errors: [401, 404, 409] },
+  { method: 'get', path: '/api/v1/tickets', upstream: 'booking', access: 'user', tag: 'Tickets', summary: "The caller's tickets", ok: { status: 200, description: 'tickets' }, errors: [401] },
+  { method: 'get', path: '/api/v1/tickets/user/{userId}', upstream: 'booking', access: 'user', tag: 'Tickets', summary: "A user's tickets (that user or admin)", ok: { status: 200, description: 'tickets' }, errors: [401, 404] },
+  { method: 'get', path: '/api/v1/tickets/{id}', upstream: 'booking', access: 'user', tag: 'Tickets', summary: 'A ticket with its QR payload (holder or admin)', ok: { status: 200, description: 'the ticket' }, errors: [401, 404] },
+  { method: 'get', path: '/api/v1/tickets/{id}/qr', upstream: 'booking', access: 'user', tag: 'Tickets', summary: "A ticket's QR code (holder or admin)", ok: { status: 200, description: 'PNG image', contentType: 'image/png' }, errors: [401, 404] },
+];
+
+/** /api/v1/x/{id} → /api/v1/x/:id (Express syntax). */
+export const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');

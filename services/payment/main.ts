@@ -1,0 +1,5 @@
+import { loadConfig } from '../shared/config';
+import { runMain } from '../shared/http';
+import { startPaymentService } from './service';
+
+runMain('payment', async () => (await startPaymentService(loadConfig('payment'))).close);

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Each service asks for the slice it
+ * needs; a missing or malformed variable stops start-up with a message that
+ * names it, instead of failing on the first request.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const url = z.string().url();
+const pem = z
+  .string()
+  .min(1)
+  // Env files and Kubernetes Secrets often carry PEMs with literal "\n".
+  .transform((s) => s.replace(/\\n/g, '\n'));
+
+const common = {
+  PORT: port,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JWT_PUBLIC_KEY: pem,
+  JWT_ISSUER: z.string().default('ticketing-auth'),
+  JWT_AUDIENCE: z.string().default('ticketing'),
+  SERVICE_TOKEN: z.string().min(16),
+};
+
+const database = { DATABASE_URL: url, DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10) };
+const temporal = {
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('booking'),
+};
+
+export const schemas = {
+  gateway: z.object({
+    ...common,
+    AUTH_URL: url,
+    CATALOG_URL: url,
+    BOOKING_URL: url,
+    PUBLIC_URL: url.default('http://localhost:8080'),
+  }),
+  auth: z.object({
+    ...common,
+    ...database,
+    JWT_PRIVATE_KEY: pem,
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+    BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
+    BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
+  }),
+  catalog: z.object({ ...common, ...database }),
+  booking: z.object({
+    ...common,
+    ...database,
+    ...temporal,
+    TICKET_SIGNING_KEY: z.string().min(16),
+    HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    /** Temporal calls taking longer answer 503 instead of hanging the buyer. */
+    TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+    MAX_SEATS_PER_RESERVATION: z.coerce.number().int().positive().default(10),
+  }),
+  payment: z.object({ ...common, ...database }),
+  worker: z.object({
+    ...common,
+    ...temporal,
+    CATALOG_URL: url,
+    BOOKING_URL: url,
+    PAYMENT_URL: url,
+  }),
+} as const;
+
+export type ServiceName = keyof typeof schemas;
+export type Config<S extends ServiceName> = z.infer<(typeof schemas)[S]>;
+
+export function loadConfig<S extends ServiceName>(
+  service: S,
+  env: NodeJS.ProcessEnv = process.env,
+): Config<S> {
+  const parsed = schemas[service].safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid configuration for ${service}:\n${problems}`);
+  }
+  return parsed.data as Config<S>;
+}

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Pool, type PoolClient } from 'pg';
+
+export function createPool(url: string, max = 10): Pool {
+  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * Applies a service's numbered migrations (NNN_name.sql in `dir`) to its own
+ * schema, once each, under an advisory lock so replicas starting together
+ * never race.
+ */
+export async function migrate(pool: Pool, schema: string, dir: string): Promise<void> {
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{3}_.+\.sql$/.test(f))
+    .sort();
+  await inTransaction(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`migrate:${schema}`]);
+    await c.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS ${schema}.schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await c.query<{ name: string }>(`SELECT name FROM ${schema}.schema_migrations`);
+    const applied = new Set(rows.map((r) => r.name));
+    for (const file of files) {
+      if (applied.has(file)) continue;
+      await c.query(`SET LOCAL search_path TO ${schema}, public`);
+      await c.query(readFileSync(join(dir, file), 'utf8'));
+      await c.query(`INSERT INTO ${schema}.schema_migrations (name) VALUES ($1)`, [file]);
+    }
+  });
+}
+
+/** Postgres error codes worth naming. */
+export const PG = { uniqueViolation: '23505', foreignKeyViolation: '23503', exclusionViolation: '23P01' } as const;
+
+export function pgCode(err: unknown): string | undefined {
+  return (err as { code?: string }).code;
+}

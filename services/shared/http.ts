@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { HttpError, problem } from './errors';
+import type { Logger } from './logger';
+import { createMetrics, type Metrics } from './metrics';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export interface ServiceAppOptions {
+  name: string;
+  logger: Logger;
+  /** Resolves when every dependency answers; /readyz reports 503 otherwise. */
+  ready: () => Promise<void>;
+  /** JSON body limit; false leaves bodies unparsed (the gateway streams them on). */
+  bodyLimit?: string | false;
+}
+
+/**
+ * The skeleton every service shares: request ids, JSON bodies, health,
+ * readiness and Prometheus metrics. The service adds its routes, then calls
+ * `finishApp` to add the 404 and problem+json handlers.
+ */
+export function createServiceApp(o: ServiceAppOptions): { app: Express; metrics: Metrics } {
+  const app = express();
+  const metrics = createMetrics(o.name);
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(o.logger, metrics));
+  if (o.bodyLimit !== false) app.use(express.json({ limit: o.bodyLimit ?? '64kb' }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await o.ready();
+      res.json({ status: 'ready' });
+    } catch (err) {
+      res
+        .status(503)
+        .type('application/problem+json')
+        .json(problem(503, 'NOT_READY', `dependency unavailable: ${(err as Error).message}`));
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return { app, metrics };
+}
+
+function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.headers[REQUEST_ID_HEADER];
+    const id = typeof incoming === 'string' && /^[\w-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    req.headers[REQUEST_ID_HEADER] = id;
+    res.setHeader('X-Request-Id', id);
+    const start = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      // The matched route pattern keeps label cardinality bounded.
+      const route = (req.route?.path as string | undefined) ?? 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      if (res.statusCode >= 500) {
+        logger.error({ requestId: id, method: req.method, url: req.originalUrl, status: res.statusCode }, 'request failed');
+      }
+    });
+    next();
+  };
+}
+
+export function finishApp(app: Express, logger: Logger): Express {
+  app.use((req, _res, next) => {
+    next(new HttpError(404, 'NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  });
+  const handler: ErrorRequestHandler = (err, req, res, _next) => {
+    const e = toHttpError(err);
+    if (e.status >= 500) {
+      logger.error({ err, requestId: req.headers[REQUEST_ID_HEADER] }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    res.status(e.status).type('application/problem+json').json(problem(e.status, e.code, e.message, e.extra));
+  };
+  app.use(handler);
+  return app;
+}
+
+/** Maps anything thrown in a route to an HttpError; body-parser's errors are the client's fault. */
+function toHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
+  const status = e.status ?? e.statusCode;
+  if (e.type === 'entity.too.large') return new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (e.type === 'entity.parse.failed') return new HttpError(400, 'MALFORMED_JSON', 'request body is not valid JSON');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', e.message ?? 'unsupported encoding');
+  }
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HttpError(status, 'BAD_REQUEST', e.message ?? 'bad request');
+  }
+  return new HttpError(500, 'INTERNAL', 'internal error');
+}
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  url: string;
+  close: () => Promise<void>;
+}
+
+export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => {
+      if (err) return reject(err);
+      // Behind a keep-alive proxy, the server must hold idle sockets longer than the proxy.
+      server.keepAliveTimeout = 65_000;
+      server.headersTimeout = 66_000;
+      const actual = (server.address() as AddressInfo).port;
+      resolve({
+        server,
+        port: actual,
+        url: `http://127.0.0.1:${actual}`,
+        close: () =>
+          new Promise<void>((res) => {
+            server.close(() => res());
+            server.closeAllConnections();
+          }),
+      });
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Entry-point helper: run `main`, exit non-zero with the error on failure, close on SIGTERM/SIGINT. */
+export function runMain(name: string, main: () => Promise<() => Promise<void>>): void {
+  main()
+    .then((stop) => {
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        console.log(`${name}: ${signal}, shutting down`);
+        stop().then(
+          () => process.exit(0),
+          (err) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+    })
+    .catch((err) => {
+      console.error(`${name} failed to start:`, err);
+      process.exit(1);
+    });
+}

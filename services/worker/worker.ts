@@ -1,0 +1,33 @@
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createBookingActivities } from '../../activities/booking';
+import type { Config } from '../shared/config';
+import { createServiceClient } from '../shared/service-client';
+import { WORKFLOW_BUNDLE } from './bundle';
+
+export interface BookingWorkerOptions {
+  /** A pre-built bundle; defaults to the one `npm run build` writes. */
+  workflowBundlePath?: string;
+}
+
+let runtimeInstalled = false;
+
+export async function createBookingWorker(cfg: Config<'worker'>, o: BookingWorkerOptions = {}) {
+  if (!runtimeInstalled) {
+    // The SDK logs every state change at INFO; our own logs say what matters.
+    Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+    runtimeInstalled = true;
+  }
+  const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    workflowBundle: { codePath: o.workflowBundlePath ?? WORKFLOW_BUNDLE },
+    activities: createBookingActivities({
+      catalog: createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN),
+      booking: createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN),
+      payment: createServiceClient(cfg.PAYMENT_URL, cfg.SERVICE_TOKEN),
+    }),
+  });
+  return { worker, connection };
+}

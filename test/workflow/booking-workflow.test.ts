@@ -1,0 +1,178 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { createBookingActivities } from '../../activities/booking';
+import { createServiceClient } from '../../services/shared/service-client';
+import { BookingWorkflow, cancelUpdate, confirmUpdate, holdUpdate, stateQuery } from '../../workflows/booking';
+import { testInfra } from '../infra-env';
+import { smallSession } from '../support/catalog';
+import { startStack, WORKFLOW_BUNDLE, type Stack } from '../support/stack';
+
+const HOLD_TTL_MS = 10 * 60_000;
+const HISTORIES = join(__dirname, '../fixtures/histories');
+
+// The workflow on the time-skipping server, with its real activities against
+// the real services and PostgreSQL: ten minutes pass in a moment.
+describe('BookingWorkflow (time-skipping)', () => {
+  let env: TestWorkflowEnvironment;
+  let stack: Stack;
+  let worker: Worker;
+  let running: Promise<void>;
+  let session: Awaited<ReturnType<typeof smallSession>>;
+  let userId: string;
+  /** While set, releaseSeats waits for it: lets a test act while the workflow is mid-expiry. */
+  let releaseGate: Promise<void> | undefined;
+  const taskQueue = `booking-ts-${randomUUID()}`;
+
+  beforeAll(async () => {
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: testInfra().testServerPath } },
+    });
+    stack = await startStack({ worker: false });
+    const organizer = await stack.newUserWithRole('organizer');
+    session = await smallSession(stack.api, organizer.token);
+    userId = (await stack.newCustomer()).user.id;
+    const client = (name: 'catalog' | 'booking' | 'payment') => createServiceClient(stack.urls[name], stack.secrets.serviceToken);
+    const activities = createBookingActivities({ catalog: client('catalog'), booking: client('booking'), payment: client('payment') });
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: WORKFLOW_BUNDLE },
+      activities: {
+        ...activities,
+        releaseSeats: async (a: Parameters<typeof activities.releaseSeats>[0]) => {
+          await releaseGate;
+          return activities.releaseSeats(a);
+        },
+      },
+    });
+    running = worker.run();
+  }, 120_000);
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await stack?.close();
+    await env?.teardown();
+  });
+
+  let next = 0;
+  async function book(seatCount = 1) {
+    const seatIds = session.seats.slice(next, next + seatCount).map((s) => s.seatId);
+    next += seatCount;
+    const reservationId = randomUUID();
+    const handle = await env.client.workflow.start(BookingWorkflow, {
+      taskQueue,
+      workflowId: `booking-${reservationId}`,
+      args: [{ reservationId, userId, sessionId: session.sessionId, seatIds, holdTtlMs: HOLD_TTL_MS, searchAttributes: false }],
+    });
+    const hold = await handle.executeUpdate(holdUpdate);
+    if (!hold.ok) throw new Error(`hold failed: ${JSON.stringify(hold)}`);
+    return { handle, reservationId, seatIds, reservation: hold.reservation };
+  }
+
+  const seatRows = async (seatIds: string[]) =>
+    (
+      await stack.pool.query('SELECT status, reservation_id FROM catalog.session_seats WHERE session_id = $1 AND seat_id = ANY($2::uuid[])', [
+        session.sessionId,
+        seatIds,
+      ])
+    ).rows;
+
+  const failureType = async (p: Promise<unknown>) => {
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+    const cause = (err as WorkflowUpdateFailedError).cause;
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    return (cause as ApplicationFailure).type;
+  };
+
+  /** Keeps the history for the replay test (RECORD_HISTORIES=1 rewrites the fixtures). */
+  const keepHistory = async (name: string, handle: WorkflowHandle) => {
+    if (process.env.RECORD_HISTORIES !== '1') return;
+    const history = await handle.fetchHistory();
+    writeFileSync(join(HISTORIES, `${name}.json`), JSON.stringify(history, null, 1));
+  };
+
+  it('holds for exactly HOLD_TTL = 10 minutes, then expires and releases the seats', async () => {
+    const { handle, seatIds, reservation } = await book(2);
+    expect(Date.parse(reservation.expiresAt) - Date.parse(reservation.createdAt)).toBe(HOLD_TTL_MS);
+
+    await env.sleep(HOLD_TTL_MS - 1_000);
+    expect((await handle.query(stateQuery)).phase).toBe('active');
+    expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'held', reservation_id: reservation.id })));
+
+    const final = await handle.result();
+    expect(final.phase).toBe('expired');
+    expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'available', reservation_id: null })));
+    const read = await stack.pool.query('SELECT status FROM booking.reservations WHERE id = $1', [reservation.id]);
+    expect(read.rows[0].status).toBe('expired');
+
+    // The timer fired exactly HOLD_TTL after the workflow started.
+    const history = await handle.fetchHistory();
+    const started = history.events!.find((e) => e.workflowExecutionStartedEventAttributes)!;
+    const fired = history.events!.find((e) => e.timerFiredEventAttributes)!;
+    const ms = (e: typeof started) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+    expect(ms(fired) - ms(started)).toBeGreaterThanOrEqual(HOLD_TTL_MS);
+    expect(ms(fired) - ms(started)).toBeLessThan(HOLD_TTL_MS + 1_000);
+    await keepHistory('expired', handle);
+  });
+
+  it('confirm before expiry charges, sells the seats and issues tickets', async () => {
+    const { handle, seatIds, reservation } = await book(2);
+    await env.sleep(5 * 60_000);
+    const { reservation: confirmed, tickets } = await handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_visa' }] });
+    expect(confirmed.status).toBe('confirmed');
+    expect(tickets.map((t) => t.seat.seatId).sort()).toEqual([...seatIds].sort());
+    expect((await handle.result()).phase).toBe('confirmed');
+    expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'sold', reservation_id: reservation.id })));
+    const charges = await stack.pool.query(`SELECT amount::text, status FROM payment.charges WHERE reference = $1`, [reservation.id]);
+    expect(charges.rows).toEqual([{ amount: reservation.total.amount, status: 'succeeded' }]);
+    await keepHistory('confirmed', handle);
+  });
+
+  it('confirm after expiry is refused with RESERVATION_EXPIRED and charges nothing', async () => {
+    let open!: () => void;
+    releaseGate = new Promise<void>((r) => (open = r));
+    try {
+      const { handle, reservation } = await book(1);
+      await env.sleep(HOLD_TTL_MS + 1_000);
+      // The workflow has expired the reservation and is releasing its seats.
+      expect((await handle.query(stateQuery)).phase).toBe('expired');
+      expect(await failureType(handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_visa' }] }))).toBe('RESERVATION_EXPIRED');
+      open();
+      expect((await handle.result()).phase).toBe('expired');
+      const charges = await stack.pool.query('SELECT 1 FROM payment.charges WHERE reference = $1', [reservation.id]);
+      expect(charges.rowCount).toBe(0);
+    } finally {
+      releaseGate = undefined;
+    }
+  });
+
+  it('a declined payment keeps the hold until it expires', async () => {
+    const { handle, seatIds, reservation } = await book(1);
+    expect(await failureType(handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_declined' }] }))).toBe('PAYMENT_DECLINED');
+    const state = await handle.query(stateQuery);
+    expect(state).toMatchObject({ phase: 'active', paymentAttempts: 1, confirming: false });
+    expect(await seatRows(seatIds)).toEqual([{ status: 'held', reservation_id: reservation.id }]);
+    expect((await handle.result()).phase).toBe('expired');
+    expect(await seatRows(seatIds)).toEqual([{ status: 'available', reservation_id: null }]);
+    await keepHistory('declined-then-expired', handle);
+  });
+
+  it('cancel releases the seats at once', async () => {
+    const { handle, seatIds } = await book(2);
+    const cancelled = await handle.executeUpdate(cancelUpdate);
+    expect(cancelled.status).toBe('cancelled');
+    expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'available', reservation_id: null })));
+    expect((await handle.result()).phase).toBe('cancelled');
+    await keepHistory('cancelled', handle);
+  });
+});
