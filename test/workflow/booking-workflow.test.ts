@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -98,7 +99,7 @@ describe('BookingWorkflow (time-skipping)', () => {
   const keepHistory = async (name: string, handle: WorkflowHandle) => {
     if (process.env.RECORD_HISTORIES !== '1') return;
     const history = await handle.fetchHistory();
-    writeFileSync(join(HISTORIES, `${name}.json`), JSON.stringify(history, null, 1));
+    writeFileSync(join(HISTORIES, `${name}.json`), historyToJSON(history));
   };
 
   it('holds for exactly HOLD_TTL = 10 minutes, then expires and releases the seats', async () => {
