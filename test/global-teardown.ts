@@ -1,10 +1,15 @@
 import { stopInfra, TEST_INFRA_OPTIONS } from '../services/devstack/infra';
+import { releaseTestInfraLock } from './infra-lock';
 
 /** Stops the test infrastructure, unless KEEP_INFRA=1 keeps it for fast re-runs (`npm run down -- --test` stops it then). */
 export default async function globalTeardown(): Promise<void> {
-  if (process.env.KEEP_INFRA === '1') {
-    console.log('[test-infra] KEEP_INFRA=1: leaving the test infrastructure running (npm run down -- --test stops it)');
-    return;
+  try {
+    if (process.env.KEEP_INFRA === '1') {
+      console.log('[test-infra] KEEP_INFRA=1: leaving the test infrastructure running (npm run down -- --test stops it)');
+      return;
+    }
+    await stopInfra({ ...TEST_INFRA_OPTIONS, log: (l: string) => console.log(`[test-infra] ${l}`) });
+  } finally {
+    releaseTestInfraLock();
   }
-  await stopInfra({ ...TEST_INFRA_OPTIONS, log: (l: string) => console.log(`[test-infra] ${l}`) });
 }

@@ -162,6 +162,7 @@ export function serviceEnv(
         ...redis,
         ...temporal,
         TICKET_SIGNING_KEY: secrets.ticketSigningKey,
+        HOLD_TTL_SECONDS: String(opts.holdTtlSeconds ?? 600),
       });
       break;
     case 'worker':
@@ -170,7 +171,6 @@ export function serviceEnv(
         CATALOG_URL: url('catalog'),
         BOOKING_URL: url('booking'),
         PAYMENT_URL: url('payment'),
-        HOLD_TTL_SECONDS: String(opts.holdTtlSeconds ?? 600),
       });
       break;
   }

@@ -36,6 +36,10 @@ bash services/devstack/install-tools.sh
 
 case "$cmd" in
   up)
+    # Already up: let up.js say so without rebuilding under the running services.
+    if [ -f dist/services/devstack/up.js ] && node -e "fetch('http://127.0.0.1:8080/readyz',{signal:AbortSignal.timeout(2000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
+      exec node dist/services/devstack/up.js "$@"
+    fi
     npm run build
     exec node dist/services/devstack/up.js "$@"
     ;;

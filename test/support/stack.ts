@@ -67,7 +67,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     serviceEnv(name, infra, secrets, {
       ports: { ...ports, [name]: 0 },
       logLevel: 'silent',
-      extra: { TEMPORAL_TASK_QUEUE: taskQueue, HOLD_TTL_SECONDS: String(o.holdTtlSeconds ?? 600) },
+      holdTtlSeconds: o.holdTtlSeconds,
+      extra: { TEMPORAL_TASK_QUEUE: taskQueue },
     });
   const servers: RunningServer[] = [];
   const start = async (name: DevServiceName, fn: () => Promise<RunningServer>) => {
