@@ -17,6 +17,7 @@ module.exports = {
   // (services/devstack/infra.ts) once per run; tests read them via test/infra-env.ts.
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/quiet-temporal.ts'],
   testTimeout: 60000,
   // A 2-core box: more workers only fight over the CPU with the servers under test.
   maxWorkers: 2,

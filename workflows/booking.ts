@@ -5,6 +5,7 @@ import {
   defineQuery,
   defineUpdate,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -32,8 +33,10 @@ export const BookingSessionIdKey = defineSearchAttributeKey('BookingSessionId', 
 export const BookingUserIdKey = defineSearchAttributeKey('BookingUserId', 'KEYWORD');
 export const BookingExpiresAtKey = defineSearchAttributeKey('BookingExpiresAt', 'DATETIME');
 
-// Seat and read-model calls are quick and idempotent: retry them until they land.
-const seats = proxyActivities<BookingActivities>({
+// Seat and read-model calls are quick and idempotent: local activities run
+// them inside the workflow task (no round trips through the server per
+// call), retried until they land.
+const seats = proxyLocalActivities<BookingActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });

@@ -84,10 +84,13 @@ export const PG_PASSWORD = 'ticketing';
 export const PG_DATABASE = 'ticketing';
 const PG_SUPERUSER = 'postgres';
 
+// Every port sits below the kernel's ephemeral range (32768-60999 here): a
+// port inside it can be taken by any outgoing connection, and the server
+// then fails to bind.
 export const DEV_INFRA_OPTIONS: InfraOptions = {
   dataDir: path.join(REPO_ROOT, '.data', 'dev'),
-  pgPort: 55432,
-  redisPort: 56379,
+  pgPort: 15432,
+  redisPort: 16379,
   temporalPort: 7233,
   temporalUiPort: 8233,
 };
@@ -95,9 +98,9 @@ export const DEV_INFRA_OPTIONS: InfraOptions = {
 /** Test ports differ from the dev ones, so `npm test` can run while `npm run up` does. */
 export const TEST_INFRA_OPTIONS: InfraOptions = {
   dataDir: path.join(REPO_ROOT, '.data', 'test'),
-  pgPort: 55433,
-  redisPort: 56380,
-  temporalPort: 57233,
+  pgPort: 15433,
+  redisPort: 16380,
+  temporalPort: 17233,
   temporalUiPort: null,
   fast: true,
 };
@@ -503,7 +506,9 @@ export function temporalServerArgs(o: InfraOptions): string[] {
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
   ];
   // Tests run in memory (fresh every start); dev keeps workflows in SQLite.
-  if (!o.fast) args.push('--db-filename', p.db);
+  // WAL with synchronous=normal: survives a crash of the server process, and
+  // spares the fsync per write that made SQLite the bottleneck of every booking.
+  if (!o.fast) args.push('--db-filename', p.db, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
   if (o.temporalUiPort === null) args.push('--headless');
   else args.push('--ui-port', String(o.temporalUiPort), '--ui-disable-news-fetch');

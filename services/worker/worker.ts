@@ -1,4 +1,4 @@
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBookingActivities } from '../../activities/booking';
 import type { Config } from '../shared/config';
 import { createServiceClient } from '../shared/service-client';
@@ -9,14 +9,7 @@ export interface BookingWorkerOptions {
   workflowBundlePath?: string;
 }
 
-let runtimeInstalled = false;
-
 export async function createBookingWorker(cfg: Config<'worker'>, o: BookingWorkerOptions = {}) {
-  if (!runtimeInstalled) {
-    // The SDK logs every state change at INFO; our own logs say what matters.
-    Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
-    runtimeInstalled = true;
-  }
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,

@@ -21,13 +21,29 @@ const HISTORIES = join(__dirname, '../fixtures/histories');
 describe('BookingWorkflow (time-skipping)', () => {
   let env: TestWorkflowEnvironment;
   let stack: Stack;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let activities: ReturnType<typeof createBookingActivities>;
   let session: Awaited<ReturnType<typeof smallSession>>;
   let userId: string;
-  /** While set, releaseSeats waits for it: lets a test act while the workflow is mid-expiry. */
-  let releaseGate: Promise<void> | undefined;
   const taskQueue = `booking-ts-${randomUUID()}`;
+
+  async function startWorker() {
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: WORKFLOW_BUNDLE },
+      activities,
+      // No sticky cache: a workflow moves to a new worker at once after a stop.
+      maxCachedWorkflows: 0,
+    });
+    running = worker.run();
+  }
+  async function stopWorker() {
+    worker?.shutdown();
+    await running;
+    worker = undefined;
+  }
 
   beforeAll(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -38,25 +54,12 @@ describe('BookingWorkflow (time-skipping)', () => {
     session = await smallSession(stack.api, organizer.token);
     userId = (await stack.newCustomer()).user.id;
     const client = (name: 'catalog' | 'booking' | 'payment') => createServiceClient(stack.urls[name], stack.secrets.serviceToken);
-    const activities = createBookingActivities({ catalog: client('catalog'), booking: client('booking'), payment: client('payment') });
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: WORKFLOW_BUNDLE },
-      activities: {
-        ...activities,
-        releaseSeats: async (a: Parameters<typeof activities.releaseSeats>[0]) => {
-          await releaseGate;
-          return activities.releaseSeats(a);
-        },
-      },
-    });
-    running = worker.run();
+    activities = createBookingActivities({ catalog: client('catalog'), booking: client('booking'), payment: client('payment') });
+    await startWorker();
   }, 120_000);
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await stopWorker();
     await stack?.close();
     await env?.teardown();
   });
@@ -140,21 +143,18 @@ describe('BookingWorkflow (time-skipping)', () => {
   });
 
   it('confirm after expiry is refused with RESERVATION_EXPIRED and charges nothing', async () => {
-    let open!: () => void;
-    releaseGate = new Promise<void>((r) => (open = r));
-    try {
-      const { handle, reservation } = await book(1);
-      await env.sleep(HOLD_TTL_MS + 1_000);
-      // The workflow has expired the reservation and is releasing its seats.
-      expect((await handle.query(stateQuery)).phase).toBe('expired');
-      expect(await failureType(handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_visa' }] }))).toBe('RESERVATION_EXPIRED');
-      open();
-      expect((await handle.result()).phase).toBe('expired');
-      const charges = await stack.pool.query('SELECT 1 FROM payment.charges WHERE reference = $1', [reservation.id]);
-      expect(charges.rowCount).toBe(0);
-    } finally {
-      releaseGate = undefined;
-    }
+    const { handle, seatIds, reservation } = await book(1);
+    // No worker while the hold ends: the timer and a late confirm reach the workflow together.
+    await stopWorker();
+    await env.sleep(HOLD_TTL_MS + 1_000);
+    const late = handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_visa' }] });
+    await startWorker();
+    expect(await failureType(late)).toBe('RESERVATION_EXPIRED');
+    expect((await handle.result()).phase).toBe('expired');
+    expect(await seatRows(seatIds)).toEqual([{ status: 'available', reservation_id: null }]);
+    const charges = await stack.pool.query('SELECT 1 FROM payment.charges WHERE reference = $1', [reservation.id]);
+    expect(charges.rowCount).toBe(0);
+    await keepHistory('late-confirm-refused', handle);
   });
 
   it('a declined payment keeps the hold until it expires', async () => {
