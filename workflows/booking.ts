@@ -53,10 +53,10 @@ const payments = proxyActivities<BookingActivities>({
 export async function BookingWorkflow(input: BookingInput): Promise<BookingState> {
   let phase: BookingPhase = 'holding';
   let confirming = false;
-  let paymentAttempts = 0;
+  let declinedPayments = 0;
   let reservation: Reservation | undefined;
   let holdOutcome: HoldOutcome | undefined;
-  const state = (): BookingState => ({ phase, confirming, hold: holdOutcome, reservation, paymentAttempts });
+  const state = (): BookingState => ({ phase, confirming, hold: holdOutcome, reservation, declinedPayments });
 
   const setPhase = (next: BookingPhase) => {
     phase = next;
@@ -78,16 +78,17 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
     async ({ paymentToken }) => {
       confirming = true;
       try {
-        paymentAttempts += 1;
         const charge = await payments.chargePayment({
-          // One key per attempt: a declined card may be retried with another one,
-          // while a retried activity never charges the same attempt twice.
-          idempotencyKey: `${input.reservationId}:${paymentAttempts}`,
+          // The key moves on only after a definite decline, so another card can
+          // be tried; a confirm retried after an unknown outcome (provider down,
+          // timeout) reuses the key and can never charge twice.
+          idempotencyKey: `${input.reservationId}:${declinedPayments + 1}`,
           reservationId: input.reservationId,
           amount: reservation!.total,
           token: paymentToken,
         });
         if (charge.status !== 'succeeded') {
+          declinedPayments += 1;
           throw ApplicationFailure.create({
             type: BookingFailure.declined,
             message: `payment declined: ${charge.declineReason ?? 'declined'}`,

@@ -70,7 +70,7 @@ export interface BookingState {
   confirming: boolean;
   hold?: HoldOutcome;
   reservation?: Reservation;
-  paymentAttempts: number;
+  declinedPayments: number;
 }
 
 /** Failure types the workflow raises from updates; the API maps each to an HTTP answer. */

@@ -3,6 +3,26 @@ import { inTransaction } from '../shared/db';
 import type { HeldSeat } from '../../workflows/types';
 import { fromCents, toCents, type Money } from '../shared/money';
 
+export interface SeatRow {
+  seat_id: string;
+  section: string;
+  row_label: string;
+  number: number;
+  tier: string;
+  price: string;
+  currency: string;
+}
+
+/** A seat row (joined with its tier) as the API shows it. */
+export const toSeat = (r: SeatRow): HeldSeat => ({
+  seatId: r.seat_id,
+  section: r.section,
+  row: r.row_label,
+  number: r.number,
+  tier: r.tier,
+  price: { amount: r.price, currency: r.currency },
+});
+
 export type HoldResult =
   | { ok: true; seats: HeldSeat[]; total: Money; heldUntil: string }
   | { ok: false; code: 'SEAT_UNAVAILABLE'; unavailable: string[] }
@@ -42,9 +62,7 @@ export function createSeatHolds(pool: Pool) {
           const got = new Set(locked.rows.map((r) => r.seat_id));
           return { ok: false, code: 'SEAT_UNAVAILABLE', unavailable: ids.filter((id) => !got.has(id)) } as const;
         }
-        const held = await c.query<{
-          seat_id: string; section: string; row_label: string; number: number; ordinal: number; tier: string; price: string; currency: string;
-        }>(
+        const held = await c.query<SeatRow & { ordinal: number }>(
           `UPDATE catalog.session_seats ss
            SET status = 'held', reservation_id = $3, held_until = $4
            FROM catalog.seats st, catalog.price_tiers t
@@ -59,14 +77,7 @@ export function createSeatHolds(pool: Pool) {
           ok: true,
           heldUntil: new Date(heldUntil).toISOString(),
           total: { amount: fromCents(cents), currency },
-          seats: rows.map((r) => ({
-            seatId: r.seat_id,
-            section: r.section,
-            row: r.row_label,
-            number: r.number,
-            tier: r.tier,
-            price: { amount: r.price, currency: r.currency },
-          })),
+          seats: rows.map(toSeat),
         } as const;
       });
     },

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../shared/db';
 import { badRequest, conflict } from '../shared/errors';
+import { toSeat } from './seat-holds';
 import type { z } from 'zod';
 import type { CreateHallBody, CreateSessionBody, CreateVenueBody, CreateEventBody, ListEventsQuery, SeatView } from './schemas';
 
@@ -239,15 +240,7 @@ export function createCatalogStore(pool: Pool) {
          ORDER BY st.ordinal`,
         [sessionId],
       );
-      return rows.map((r) => ({
-        seatId: r.seat_id,
-        section: r.section,
-        row: r.row_label,
-        number: r.number,
-        tier: r.tier,
-        price: { amount: r.price, currency: r.currency },
-        status: r.status,
-      }));
+      return rows.map((r) => ({ ...toSeat(r), status: r.status }));
     },
   };
 }

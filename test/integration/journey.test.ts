@@ -9,6 +9,18 @@ describe('booking journey through the gateway', () => {
   });
   afterAll(() => stack.close());
 
+  /** A fresh buyer holding seat `index` of a fresh session. */
+  async function buyerHolding(index: number) {
+    const organizer = await stack.newUserWithRole('organizer');
+    const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+    const buyer = await stack.newCustomer();
+    const reservation = await stack.api.expect(201, 'POST', '/api/v1/reservations', {
+      token: buyer.token,
+      body: { sessionId, seatIds: [seats[index]!.seatId] },
+    });
+    return { sessionId, seats, buyer, reservation };
+  }
+
   it('seat map → reserve → reserved → confirm → tickets with a PNG QR → sold', async () => {
     const { api } = stack;
     const organizer = await stack.newUserWithRole('organizer');
@@ -70,13 +82,7 @@ describe('booking journey through the gateway', () => {
 
   it('confirming twice charges once and returns the same tickets', async () => {
     const { api } = stack;
-    const organizer = await stack.newUserWithRole('organizer');
-    const { sessionId, seats } = await smallSession(api, organizer.token);
-    const buyer = await stack.newCustomer();
-    const r = await api.expect(201, 'POST', '/api/v1/reservations', {
-      token: buyer.token,
-      body: { sessionId, seatIds: [seats[10]!.seatId] },
-    });
+    const { buyer, reservation: r } = await buyerHolding(10);
     const confirm = () =>
       api.expect(200, 'POST', `/api/v1/reservations/${r.id}/confirm`, { token: buyer.token, body: { paymentToken: 'tok_visa' } });
     const first = await confirm();
@@ -88,13 +94,7 @@ describe('booking journey through the gateway', () => {
 
   it('a declined card answers 402 and keeps the hold; another card then confirms', async () => {
     const { api } = stack;
-    const organizer = await stack.newUserWithRole('organizer');
-    const { sessionId, seats } = await smallSession(api, organizer.token);
-    const buyer = await stack.newCustomer();
-    const r = await api.expect(201, 'POST', '/api/v1/reservations', {
-      token: buyer.token,
-      body: { sessionId, seatIds: [seats[12]!.seatId] },
-    });
+    const { sessionId, seats, buyer, reservation: r } = await buyerHolding(12);
     const declined = await api.call('POST', `/api/v1/reservations/${r.id}/confirm`, {
       token: buyer.token,
       body: { paymentToken: 'tok_declined' },

@@ -24,6 +24,8 @@ describe('BookingWorkflow (time-skipping)', () => {
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let activities: ReturnType<typeof createBookingActivities>;
+  /** When set, replaces chargePayment: lets a test lose the provider's answer. */
+  let chargeFault: typeof activities.chargePayment | undefined;
   let session: Awaited<ReturnType<typeof smallSession>>;
   let userId: string;
   const taskQueue = `booking-ts-${randomUUID()}`;
@@ -54,7 +56,8 @@ describe('BookingWorkflow (time-skipping)', () => {
     session = await smallSession(stack.api, organizer.token);
     userId = (await stack.newCustomer()).user.id;
     const client = (name: 'catalog' | 'booking' | 'payment') => createServiceClient(stack.urls[name], stack.secrets.serviceToken);
-    activities = createBookingActivities({ catalog: client('catalog'), booking: client('booking'), payment: client('payment') });
+    const real = createBookingActivities({ catalog: client('catalog'), booking: client('booking'), payment: client('payment') });
+    activities = { ...real, chargePayment: (a) => (chargeFault ?? real.chargePayment)(a) };
     await startWorker();
   }, 120_000);
 
@@ -157,11 +160,37 @@ describe('BookingWorkflow (time-skipping)', () => {
     await keepHistory('late-confirm-refused', handle);
   });
 
+  it('a confirm retried after a lost charge answer reuses the charge: one charge, one set of tickets', async () => {
+    const { handle, reservation } = await book(1);
+    const keys: string[] = [];
+    chargeFault = async (a) => {
+      keys.push(a.idempotencyKey);
+      await createServiceClient(stack.urls.payment, stack.secrets.serviceToken).request('POST', '/internal/charges', {
+        idempotencyKey: a.idempotencyKey,
+        reference: a.reservationId,
+        amount: a.amount,
+        token: a.token,
+      });
+      throw new Error('connection reset after the provider charged');
+    };
+    try {
+      await expect(handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_visa' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    } finally {
+      chargeFault = undefined;
+    }
+    expect((await handle.query(stateQuery)).phase).toBe('active');
+    const { tickets } = await handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_visa' }] });
+    expect(tickets).toHaveLength(1);
+    expect(keys.length).toBeGreaterThan(1); // the activity was retried
+    const charges = await stack.pool.query('SELECT idempotency_key FROM payment.charges WHERE reference = $1', [reservation.id]);
+    expect(charges.rows).toEqual([{ idempotency_key: keys[0] }]);
+  });
+
   it('a declined payment keeps the hold until it expires', async () => {
     const { handle, seatIds, reservation } = await book(1);
     expect(await failureType(handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_declined' }] }))).toBe('PAYMENT_DECLINED');
     const state = await handle.query(stateQuery);
-    expect(state).toMatchObject({ phase: 'active', paymentAttempts: 1, confirming: false });
+    expect(state).toMatchObject({ phase: 'active', declinedPayments: 1, confirming: false });
     expect(await seatRows(seatIds)).toEqual([{ status: 'held', reservation_id: reservation.id }]);
     expect((await handle.result()).phase).toBe('expired');
     expect(await seatRows(seatIds)).toEqual([{ status: 'available', reservation_id: null }]);
