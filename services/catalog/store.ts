@@ -37,7 +37,7 @@ export function createCatalogStore(pool: Pool) {
       [eventIds],
     );
     const { rows: tiers } = await pool.query(
-      'SELECT session_id, name, price::text AS price, currency, sections FROM catalog.price_tiers WHERE session_id = ANY($1::uuid[]) ORDER BY price DESC, name',
+      'SELECT session_id, name, price::text AS price, currency, sections FROM catalog.price_tiers t WHERE session_id = ANY($1::uuid[]) ORDER BY t.price DESC, name',
       [rows.map((r) => r.id)],
     );
     return rows.map((r) => sessionView(r, tiers));
@@ -220,7 +220,7 @@ export function createCatalogStore(pool: Pool) {
       );
       if (!rows[0]) return undefined;
       const { rows: tiers } = await pool.query(
-        'SELECT session_id, name, price::text AS price, currency, sections FROM catalog.price_tiers WHERE session_id = $1 ORDER BY price DESC, name',
+        'SELECT session_id, name, price::text AS price, currency, sections FROM catalog.price_tiers t WHERE session_id = $1 ORDER BY t.price DESC, name',
         [id],
       );
       return { ...sessionView(rows[0], tiers), organizerId: rows[0].organizer_id as string, eventStatus: rows[0].event_status as string };

@@ -28,6 +28,10 @@ describe('booking journey through the gateway', () => {
     expect(seats).toHaveLength(25);
     expect(seats.every((s) => s.status === 'available')).toBe(true);
 
+    // Tiers are listed dearest first (numerically: 120.00 before 30.50, which text order would reverse).
+    const listed = await api.expect(200, 'GET', `/api/v1/sessions/${sessionId}`);
+    expect(listed.tiers.map((t: { name: string }) => t.name)).toEqual(['VIP', 'Normal']);
+
     const buyer = await stack.newCustomer();
     const chosen = seats.filter((s) => s.section === 'Front').slice(0, 2);
     const before = Date.now();
@@ -37,7 +41,7 @@ describe('booking journey through the gateway', () => {
     });
     expect(res.status).toBe(201);
     const reservation = res.body;
-    expect(reservation).toMatchObject({ status: 'active', sessionId, total: { amount: '160.00', currency: 'EUR' } });
+    expect(reservation).toMatchObject({ status: 'active', sessionId, total: { amount: '240.00', currency: 'EUR' } });
     expect(reservation.seats.map((s: { seatId: string }) => s.seatId).sort()).toEqual(chosen.map((s) => s.seatId).sort());
     const ttl = Date.parse(reservation.expiresAt) - before;
     expect(ttl).toBeGreaterThan(590_000);

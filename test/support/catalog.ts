@@ -16,7 +16,7 @@ export async function smallSession(api: Api, organizerToken: string, seatsPerRow
     startsAt,
     durationMinutes: 120,
     tiers: [
-      { name: 'VIP', price: { amount: '80.00', currency: 'EUR' }, sections: ['Front'] },
+      { name: 'VIP', price: { amount: '120.00', currency: 'EUR' }, sections: ['Front'] },
       { name: 'Normal', price: { amount: '30.50', currency: 'EUR' }, sections: ['Back'] },
     ],
   });
