@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createTokenVerifier } from '../shared/auth';
+import { createTokenVerifier, loadJwks } from '../shared/auth';
 import type { Config } from '../shared/config';
 import { createPool, migrate } from '../shared/db';
 import { listen, type RunningServer } from '../shared/http';
@@ -11,6 +11,7 @@ import { createBookingStore } from './store';
 
 export async function startBookingService(cfg: Config<'booking'>): Promise<RunningServer> {
   const logger = createLogger('booking', cfg.LOG_LEVEL);
+  const jwks = await loadJwks(cfg.AUTH_JWKS_URL);
   const pool = createPool(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
   await migrate(pool, 'booking', join(__dirname, 'migrations'));
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
@@ -22,7 +23,7 @@ export async function startBookingService(cfg: Config<'booking'>): Promise<Runni
     store,
     logger,
     serviceToken: cfg.SERVICE_TOKEN,
-    verifyToken: createTokenVerifier({ publicKey: cfg.JWT_PUBLIC_KEY, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
+    verifyToken: createTokenVerifier({ lookup: jwks.lookup, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
     bookings: createBookings(client, store, {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,

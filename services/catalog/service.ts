@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createTokenVerifier } from '../shared/auth';
+import { createTokenVerifier, loadJwks } from '../shared/auth';
 import type { Config } from '../shared/config';
 import { createPool, migrate } from '../shared/db';
 import { listen, type RunningServer } from '../shared/http';
@@ -10,6 +10,7 @@ import { createCatalogStore } from './store';
 
 export async function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServer> {
   const logger = createLogger('catalog', cfg.LOG_LEVEL);
+  const jwks = await loadJwks(cfg.AUTH_JWKS_URL);
   const pool = createPool(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
   await migrate(pool, 'catalog', join(__dirname, 'migrations'));
   const app = createCatalogApp({
@@ -18,7 +19,7 @@ export async function startCatalogService(cfg: Config<'catalog'>): Promise<Runni
     store: createCatalogStore(pool),
     holds: createSeatHolds(pool),
     serviceToken: cfg.SERVICE_TOKEN,
-    verifyToken: createTokenVerifier({ publicKey: cfg.JWT_PUBLIC_KEY, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
+    verifyToken: createTokenVerifier({ lookup: jwks.lookup, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
   });
   const server = await listen(app, cfg.PORT);
   logger.info({ port: server.port }, 'catalog listening');

@@ -117,7 +117,7 @@ export function serviceEnv(
   const env: Record<string, string> = {
     PORT: String(port(name)),
     LOG_LEVEL: opts.logLevel ?? 'info',
-    JWT_PUBLIC_KEY: secrets.jwtPublicKey,
+    AUTH_JWKS_URL: `${url('auth')}/.well-known/jwks.json`,
     JWT_ISSUER,
     JWT_AUDIENCE,
     SERVICE_TOKEN: secrets.serviceToken,
@@ -139,6 +139,10 @@ export function serviceEnv(
         BOOKING_URL: url('booking'),
         ...redis,
         PUBLIC_URL: opts.publicUrl ?? `http://localhost:${port('gateway')}`,
+        // The Swagger UI and a local front end may call the API from the browser.
+        CORS_ORIGINS: `http://localhost:${port('gateway')},http://localhost:3000,http://localhost:5173`,
+        // Everything local comes from one address: a per-address limit would throttle the benchmarks.
+        RATE_LIMIT_IP_PER_MINUTE: '1000000',
       });
       break;
     case 'auth':

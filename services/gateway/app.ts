@@ -1,39 +1,50 @@
 import { Agent } from 'node:http';
-import type { Express, RequestHandler } from 'express';
-import { createProxyMiddleware } from 'http-proxy-middleware';
+import cors from 'cors';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
 import swaggerUi from 'swagger-ui-express';
 import { bearerToken, hasRole, type VerifyToken } from '../shared/auth';
-import { forbidden, problem, unauthorized } from '../shared/errors';
+import { forbidden, HttpError, problem, unauthorized } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { openApiDocument } from './openapi';
+import type { createRateLimits } from './rate-limits';
 import { expressPath, ROUTES, type Access, type Upstream } from './routes';
 
 export interface GatewayDeps {
   upstreams: Record<Upstream, string>;
   verifyToken: VerifyToken;
+  rateLimits: ReturnType<typeof createRateLimits>;
   publicUrl: string;
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  /** Express "trust proxy": which hops' X-Forwarded-For to believe for the client address. */
+  trustProxy: string | number | boolean;
   logger: Logger;
 }
 
-/** Verifies the token locally (no call to auth) and enforces the route's access rule. */
+/** Verifies the token locally (no call to auth) and enforces the route's access rule: deny unless listed. */
 function guard(access: Access, verify: VerifyToken): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req);
-    const user = token ? verify(token) : undefined;
+    if (token) req.user = verify(token);
     if (access === 'public') return next();
-    if (!user) throw unauthorized();
-    if (access !== 'user' && !hasRole(user, ...access)) throw forbidden(`requires role ${access.join(' or ')}`);
+    if (!req.user) throw unauthorized();
+    if (access !== 'user' && !hasRole(req.user, ...access)) throw forbidden(`requires role ${access.join(' or ')}`);
     next();
   };
 }
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 export function createGatewayApp(d: GatewayDeps): Express {
   const upstreamNames = Object.keys(d.upstreams) as Upstream[];
   const { app } = createServiceApp({
     name: 'gateway',
     logger: d.logger,
-    bodyLimit: false, // bodies are streamed to the services, never parsed here
+    bodyLimit: false, // bodies are streamed to the services, not parsed here
     ready: async () => {
       await Promise.all(
         upstreamNames.map(async (name) => {
@@ -42,6 +53,29 @@ export function createGatewayApp(d: GatewayDeps): Express {
         }),
       );
     },
+  });
+  app.set('trust proxy', d.trustProxy);
+  app.use(
+    helmet({
+      // The API answers JSON; only /docs serves a page (Swagger UI with its inline styles).
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
+      },
+    }),
+  );
+  app.use(
+    cors({
+      origin: (origin, cb) => cb(null, origin !== undefined && d.corsOrigins.includes(origin)),
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'RateLimit-Remaining'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+  app.use(d.rateLimits.byIp);
+  app.use((req, _res, next) => {
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > d.maxBodyBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${d.maxBodyBytes} bytes`);
+    next();
   });
 
   const document = openApiDocument(d.publicUrl);
@@ -58,24 +92,29 @@ export function createGatewayApp(d: GatewayDeps): Express {
         target: d.upstreams[name],
         agent,
         xfwd: true,
-        proxyTimeout: 30_000,
+        proxyTimeout: d.upstreamTimeoutMs,
         on: {
+          // Re-sends a body the gateway parsed (the login route) instead of the consumed stream.
+          proxyReq: fixRequestBody,
           error: (err, _req, res) => {
-            d.logger.warn({ err: err.message, upstream: name }, 'upstream unreachable');
-            if ('headersSent' in res && !res.headersSent) {
-              res.writeHead(503, { 'content-type': 'application/problem+json' });
-              res.end(JSON.stringify(problem(503, 'UPSTREAM_UNAVAILABLE', `the ${name} service is unavailable; retry shortly`)));
-            } else {
-              res.destroy();
-            }
+            const code = (err as NodeJS.ErrnoException).code ?? '';
+            d.logger.warn({ err: err.message, code, upstream: name }, 'upstream failed');
+            if (!('headersSent' in res) || res.headersSent) return void res.destroy();
+            const [status, problemCode, detail] = UNREACHABLE.has(code)
+              ? [503, 'UPSTREAM_UNAVAILABLE', `the ${name} service is unavailable; retry shortly`]
+              : [504, 'UPSTREAM_TIMEOUT', `the ${name} service did not answer in time`];
+            res.writeHead(status, { 'content-type': 'application/problem+json' });
+            res.end(JSON.stringify(problem(status, problemCode, detail)));
           },
         },
       }),
     ]),
   ) as unknown as Record<Upstream, RequestHandler>;
 
+  const loginBody = express.json({ limit: '8kb' });
   for (const r of ROUTES) {
-    app[r.method](expressPath(r.path), guard(r.access, d.verifyToken), proxies[r.upstream]);
+    const before: RequestHandler[] = r.path === '/api/v1/auth/login' ? [loginBody, d.rateLimits.byLogin] : [];
+    app[r.method](expressPath(r.path), ...before, guard(r.access, d.verifyToken), d.rateLimits.byUser, proxies[r.upstream]);
   }
   return finishApp(app, d.logger);
 }

@@ -1,7 +1,8 @@
-import { createPublicKey, KeyObject, timingSafeEqual } from 'node:crypto';
+import { type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { forbidden, unauthorized } from './errors';
+import { jwkToKey, JWT_ALGORITHM, type PublicJwk } from './jwks';
 
 export const ROLES = ['customer', 'organizer', 'staff', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -18,8 +19,11 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** Finds the public key for a token's `kid`; undefined when it is unknown. */
+export type KeyLookup = (kid: string) => KeyObject | undefined;
+
 export interface TokenSettings {
-  publicKey: string;
+  lookup: KeyLookup;
   issuer: string;
   audience: string;
 }
@@ -27,19 +31,26 @@ export interface TokenSettings {
 export type VerifyToken = (token: string) => Principal;
 
 /**
- * The one token verifier, used by the gateway and by every service.
- * The key is parsed once into a KeyObject: verifying with a PEM string
- * re-parses it on every call and caps throughput (FIELD-NOTES).
+ * The one token verifier, used by the gateway and by every service. Only
+ * ES256 with a known key id is accepted: `alg: none`, HS256 signed with the
+ * public key, foreign keys, expired, not-yet-valid, wrong issuer or audience,
+ * and tampered tokens are all a 401. Keys are KeyObjects parsed once:
+ * verifying with a PEM string re-parses it on every call (FIELD-NOTES).
  */
 export function createTokenVerifier(s: TokenSettings): VerifyToken {
-  const key: KeyObject = createPublicKey(s.publicKey);
   return (token) => {
     let claims: jwt.JwtPayload;
     try {
+      const header = jwt.decode(token, { complete: true })?.header;
+      if (!header) throw new Error('malformed token');
+      if (header.alg !== JWT_ALGORITHM) throw new Error(`algorithm ${header.alg} is not accepted`);
+      const key = header.kid ? s.lookup(header.kid) : undefined;
+      if (!key) throw new Error('unknown signing key');
       const decoded = jwt.verify(token, key, {
-        algorithms: ['ES256', 'RS256'],
+        algorithms: [JWT_ALGORITHM],
         issuer: s.issuer,
         audience: s.audience,
+        clockTolerance: 5,
       });
       if (typeof decoded === 'string') throw new Error('unexpected string payload');
       claims = decoded;
@@ -54,6 +65,51 @@ export function createTokenVerifier(s: TokenSettings): VerifyToken {
       email: String(claims.email ?? ''),
       roles: claims.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     };
+  };
+}
+
+export interface JwksKeySet {
+  lookup: KeyLookup;
+  /** Fetches the key set now; resolves once keys are known. */
+  refresh(): Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Auth's public keys, fetched from its JWKS at start-up (retried until auth
+ * answers), refreshed every few minutes and when a token names an unknown
+ * key (at most every 10 s), so a key rotation needs no restart.
+ */
+export async function loadJwks(url: string, o: { refreshMs?: number; startupTimeoutMs?: number } = {}): Promise<JwksKeySet> {
+  let keys = new Map<string, KeyObject>();
+  let lastFetch = 0;
+  const refresh = async () => {
+    lastFetch = Date.now();
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) throw new Error(`JWKS ${url} answered ${res.status}`);
+    const body = (await res.json()) as { keys: PublicJwk[] };
+    keys = new Map(body.keys.filter((k) => k.alg === JWT_ALGORITHM).map((k) => [k.kid, jwkToKey(k)]));
+  };
+  const deadline = Date.now() + (o.startupTimeoutMs ?? 60_000);
+  for (;;) {
+    try {
+      await refresh();
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`could not load the JWKS from ${url}: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  const timer = setInterval(() => refresh().catch(() => undefined), o.refreshMs ?? 5 * 60_000);
+  timer.unref();
+  return {
+    lookup: (kid) => {
+      const key = keys.get(kid);
+      if (!key && Date.now() - lastFetch > 10_000) refresh().catch(() => undefined);
+      return key;
+    },
+    refresh,
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -14,14 +14,15 @@ const pem = z
   // Env files and Kubernetes Secrets often carry PEMs with literal "\n".
   .transform((s) => s.replace(/\\n/g, '\n'));
 
-const common = {
+const base = {
   PORT: port,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JWT_PUBLIC_KEY: pem,
   JWT_ISSUER: z.string().default('ticketing-auth'),
   JWT_AUDIENCE: z.string().default('ticketing'),
   SERVICE_TOKEN: z.string().min(16),
 };
+// Every verifier learns auth's public keys from its JWKS; only auth holds the signing key.
+const common = { ...base, AUTH_JWKS_URL: url };
 
 const database = { DATABASE_URL: url, DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10) };
 const temporal = {
@@ -37,12 +38,30 @@ export const schemas = {
     CATALOG_URL: url,
     BOOKING_URL: url,
     PUBLIC_URL: url.default('http://localhost:8080'),
+    REDIS_URL: url,
+    /** Comma-separated origins allowed by CORS; empty allows none. */
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+    /** Requests per minute per client IP, and per signed-in user. */
+    RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().positive().default(300),
+    /** Login attempts per 15 minutes per (client IP, email): the brake on password guessing. */
+    RATE_LIMIT_LOGIN_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
+    /** Prefix of the gateway's Redis keys (lets several stacks share one Redis). */
+    RATE_LIMIT_KEY_PREFIX: z.string().default('rl'),
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+    /** Express "trust proxy": hops whose X-Forwarded-For names the client (loopback locally, the ingress on Kubernetes). */
+    TRUST_PROXY: z.string().default('loopback'),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   }),
   auth: z.object({
-    ...common,
+    ...base,
     ...database,
     JWT_PRIVATE_KEY: pem,
     ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(900),
+    REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 86_400),
     BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
   }),

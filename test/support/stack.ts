@@ -20,6 +20,8 @@ export interface StackOptions {
   holdTtlSeconds?: number;
   /** Start the booking worker on the dev server (default); off when a test brings its own. */
   worker?: boolean;
+  /** Gateway settings over the test defaults (rate limits out of the way, its own Redis key prefix). */
+  gateway?: Record<string, string>;
 }
 
 export interface Stack {
@@ -68,7 +70,18 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       ports: { ...ports, [name]: 0 },
       logLevel: 'silent',
       holdTtlSeconds: o.holdTtlSeconds,
-      extra: { TEMPORAL_TASK_QUEUE: taskQueue },
+      extra: {
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        ...(name === 'gateway'
+          ? {
+              RATE_LIMIT_KEY_PREFIX: `rl-${taskQueue}`,
+              RATE_LIMIT_IP_PER_MINUTE: '1000000',
+              RATE_LIMIT_USER_PER_MINUTE: '1000000',
+              RATE_LIMIT_LOGIN_PER_15_MINUTES: '1000',
+              ...o.gateway,
+            }
+          : {}),
+      },
     });
   const servers: RunningServer[] = [];
   const start = async (name: DevServiceName, fn: () => Promise<RunningServer>) => {

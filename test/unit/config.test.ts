@@ -3,7 +3,7 @@ import { loadConfig } from '../../services/shared/config';
 describe('configuration', () => {
   const base = {
     PORT: '4002',
-    JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----',
+    AUTH_JWKS_URL: 'http://127.0.0.1:4001/.well-known/jwks.json',
     SERVICE_TOKEN: 's'.repeat(20),
     DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
   };
@@ -12,7 +12,12 @@ describe('configuration', () => {
     const cfg = loadConfig('catalog', base);
     expect(cfg.PORT).toBe(4002);
     expect(cfg.DATABASE_POOL_SIZE).toBe(10);
-    expect(cfg.JWT_PUBLIC_KEY).toContain('\nabc\n'); // escaped newlines from env files are restored
+    expect(cfg.AUTH_JWKS_URL).toBe(base.AUTH_JWKS_URL);
+  });
+
+  it('restores escaped newlines in PEM keys from env files', () => {
+    const cfg = loadConfig('auth', { ...base, JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nabc\\n-----END PRIVATE KEY-----' });
+    expect(cfg.JWT_PRIVATE_KEY).toContain('\nabc\n');
   });
 
   it('names every missing or malformed variable', () => {
