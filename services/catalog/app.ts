@@ -53,19 +53,21 @@ export function createCatalogApp(d: CatalogDeps): Express {
   });
 
   app.use(authenticate(d.verifyToken));
+  // Catalog changes are organizers' work (API.md); ownership is checked per object.
+  const organizer = requireRole('organizer');
 
-  app.post('/api/v1/venues', requireRole('organizer', 'admin'), async (req, res) => {
+  app.post('/api/v1/venues', organizer, async (req, res) => {
     res.status(201).json(await store.createVenue(currentUser(req).userId, parse(CreateVenueBody, req.body)));
   });
 
-  app.post('/api/v1/venues/:id/halls', requireRole('organizer', 'admin'), async (req, res) => {
+  app.post('/api/v1/venues/:id/halls', organizer, async (req, res) => {
     const venueId = id(req);
     const body = parse(CreateHallBody, req.body);
     assertOwner(currentUser(req), await store.venueOwner(venueId), 'venue');
     res.status(201).json(await store.createHall(venueId, body));
   });
 
-  app.post('/api/v1/events', requireRole('organizer', 'admin'), async (req, res) => {
+  app.post('/api/v1/events', organizer, async (req, res) => {
     res.status(201).json(await store.createEvent(currentUser(req).userId, parse(CreateEventBody, req.body)));
   });
 
@@ -82,7 +84,7 @@ export function createCatalogApp(d: CatalogDeps): Express {
     res.json(event);
   });
 
-  app.post('/api/v1/events/:id/publish', requireRole('organizer', 'admin'), async (req, res) => {
+  app.post('/api/v1/events/:id/publish', organizer, async (req, res) => {
     const eventId = id(req);
     const event = await store.event(eventId);
     assertOwner(currentUser(req), event?.organizerId, 'event');
@@ -91,7 +93,7 @@ export function createCatalogApp(d: CatalogDeps): Express {
     res.json(published);
   });
 
-  app.post('/api/v1/events/:id/sessions', requireRole('organizer', 'admin'), async (req, res) => {
+  app.post('/api/v1/events/:id/sessions', organizer, async (req, res) => {
     const eventId = id(req);
     const body = parse(CreateSessionBody, req.body);
     const user = currentUser(req);

@@ -17,6 +17,7 @@
  *   temporal/            temporal.pid, temporal.log (+ temporal.db for dev)
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { REPO_ROOT } from '../shared/repo-root';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -48,20 +49,7 @@ export interface Infra {
   temporalUiUrl: string | null;
 }
 
-function findRepoRoot(): string {
-  // Works from services/devstack (ts via jest) and dist/services/devstack (compiled).
-  let dir = __dirname;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'services', 'devstack'))) {
-      return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`cannot find the repository root above ${__dirname}`);
-    dir = parent;
-  }
-}
-
-export const REPO_ROOT = findRepoRoot();
+export { REPO_ROOT };
 
 /** Project-local tools installed by services/devstack/install-tools.sh. */
 export const TOOLS = {

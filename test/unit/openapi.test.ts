@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { README, withAccessTable } from '../../services/gateway/access-table';
 import { openApiDocument } from '../../services/gateway/openapi';
 import { ROUTES } from '../../services/gateway/routes';
 
@@ -20,5 +22,12 @@ describe('the OpenAPI document', () => {
 
   it('marks public routes as needing no token', () => {
     expect((doc.paths['/api/v1/sessions/{id}/seat-map'] as any).get.security).toBeUndefined();
+  });
+});
+
+describe("the README's access table", () => {
+  it('is the one generated from the route table (npm run docs:access)', () => {
+    const readme = readFileSync(README, 'utf8');
+    expect(readme).toBe(withAccessTable(readme));
   });
 });
