@@ -19,6 +19,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['<rootDir>/test/quiet-temporal.ts'],
   testTimeout: 60000,
+  // A handle left open by a failed start must not hang CI until its time limit.
+  forceExit: true,
   // A 2-core box: more workers only fight over the CPU with the servers under test.
   maxWorkers: 2,
   modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.tools/', '<rootDir>/.data/'],

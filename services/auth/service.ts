@@ -5,7 +5,12 @@ import { createPool, migrate } from '../shared/db';
 import { listen, type RunningServer } from '../shared/http';
 import { createLogger } from '../shared/logger';
 import { createAuthApp } from './app';
+import { createApplicationStore } from './applications';
+import { createAuditLog } from './audit';
 import { hashPassword } from './passwords';
+import { createRefreshTokenStore } from './refresh-tokens';
+import { normalizeEmail } from './schemas';
+import { createSessions } from './sessions';
 import { createTokenIssuer } from './tokens';
 import { createUserStore } from './users';
 
@@ -15,20 +20,32 @@ export async function startAuthService(cfg: Config<'auth'>): Promise<RunningServ
   const pool = createPool(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
   await migrate(pool, 'auth', join(__dirname, 'migrations'));
   const users = createUserStore(pool);
+  const audit = createAuditLog(pool);
   if (cfg.BOOTSTRAP_ADMIN_EMAIL && cfg.BOOTSTRAP_ADMIN_PASSWORD) {
-    await users.ensureAdmin(cfg.BOOTSTRAP_ADMIN_EMAIL.toLowerCase(), await hashPassword(cfg.BOOTSTRAP_ADMIN_PASSWORD));
+    // Normalised as a login normalises what it is given, or the admin could not sign in.
+    const email = normalizeEmail(cfg.BOOTSTRAP_ADMIN_EMAIL);
+    const admin = await users.ensureAdmin(email, await hashPassword(cfg.BOOTSTRAP_ADMIN_PASSWORD.normalize('NFKC')));
+    if (admin.created || admin.roleGranted) {
+      await audit.record(pool, { action: 'admin.bootstrapped', subjectId: admin.id, details: { email, created: admin.created } });
+      logger.info({ email, created: admin.created }, 'bootstrap admin ensured');
+    }
   }
+  const tokens = createTokenIssuer({
+    privateKey: cfg.JWT_PRIVATE_KEY,
+    issuer: cfg.JWT_ISSUER,
+    audience: cfg.JWT_AUDIENCE,
+    accessTtlSeconds: cfg.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const refreshTokens = createRefreshTokenStore(cfg.REFRESH_TOKEN_TTL_SECONDS);
   const app = createAuthApp({
     pool,
     users,
+    audit,
+    tokens,
+    sessions: createSessions({ pool, users, refreshTokens, tokens, audit }),
+    applications: createApplicationStore(pool),
     logger,
-    tokens: createTokenIssuer({
-      privateKey: cfg.JWT_PRIVATE_KEY,
-      issuer: cfg.JWT_ISSUER,
-      audience: cfg.JWT_AUDIENCE,
-      accessTtlSeconds: cfg.ACCESS_TOKEN_TTL_SECONDS,
-    }),
-    verifyToken: createTokenVerifier({ publicKey: cfg.JWT_PUBLIC_KEY, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
+    verifyToken: createTokenVerifier({ lookup: tokens.lookup, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),
   });
   const server = await listen(app, cfg.PORT);
   logger.info({ port: server.port }, 'auth listening');

@@ -30,7 +30,7 @@ export const SERVICES: Record<DevServiceName, DevService> = {
 export const START_ORDER: readonly DevServiceName[] = ['auth', 'catalog', 'payment', 'booking', 'worker', 'gateway'];
 
 /** Local-development defaults only: the demo admin that auth creates at start-up. Never a deployment's. */
-export const DEMO_ADMIN = { email: 'admin@demo.test', password: 'Admin-demo-2026!' } as const;
+export const DEMO_ADMIN = { email: 'admin@demo.test', password: 'Control-room-2026!' } as const;
 
 export const JWT_ISSUER = 'ticketing-auth';
 export const JWT_AUDIENCE = 'ticketing';

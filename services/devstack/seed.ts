@@ -6,9 +6,9 @@ import { DEMO_ADMIN } from './dev-env';
  * on purpose: they exist only on a developer's machine.
  */
 export const DEMO_ACCOUNTS = {
-  customer: { email: 'customer@demo.test', password: 'Customer-demo-2026!', name: 'Demo Customer' },
-  organizer: { email: 'organizer@demo.test', password: 'Organizer-demo-2026!', name: 'Demo Organizer' },
-  staff: { email: 'staff@demo.test', password: 'Staff-demo-2026!', name: 'Demo Staff' },
+  customer: { email: 'customer@demo.test', password: 'Ticket-buyer-2026!', name: 'Demo Customer' },
+  organizer: { email: 'organizer@demo.test', password: 'Stage-lights-2026!', name: 'Demo Organizer' },
+  staff: { email: 'staff@demo.test', password: 'Door-scanner-2026!', name: 'Demo Staff' },
 } as const;
 
 export const DEMO_EVENT_TITLE = 'Symphony Under the Stars';

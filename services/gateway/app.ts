@@ -91,11 +91,17 @@ export function createGatewayApp(d: GatewayDeps): Express {
       createProxyMiddleware({
         target: d.upstreams[name],
         agent,
-        xfwd: true,
         proxyTimeout: d.upstreamTimeoutMs,
         on: {
-          // Re-sends a body the gateway parsed (the login route) instead of the consumed stream.
-          proxyReq: fixRequestBody,
+          proxyReq: (proxyReq, req) => {
+            // The client address as the gateway established it (trust proxy), replacing
+            // whatever X-Forwarded-For the client sent: services log and audit it.
+            const r = req as unknown as { ip?: string; protocol: string };
+            proxyReq.setHeader('x-forwarded-for', r.ip ?? '');
+            proxyReq.setHeader('x-forwarded-proto', r.protocol);
+            // Re-sends a body the gateway parsed (the login route) instead of the consumed stream.
+            fixRequestBody(proxyReq, req);
+          },
           error: (err, _req, res) => {
             const code = (err as NodeJS.ErrnoException).code ?? '';
             d.logger.warn({ err: err.message, code, upstream: name }, 'upstream failed');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../shared/auth';
 import { ROUTES, type RouteSpec } from './routes';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });
@@ -20,7 +21,7 @@ function operation(r: RouteSpec) {
     name: m[1],
     in: 'path',
     required: true,
-    schema: { type: 'string', format: 'uuid' },
+    schema: m[1] === 'role' ? { type: 'string', enum: [...ROLES] } : { type: 'string', format: 'uuid' },
   }));
   const query = r.query
     ? Object.entries((schema(r.query, 'input') as { properties?: Record<string, unknown> }).properties ?? {}).map(
@@ -37,7 +38,7 @@ function operation(r: RouteSpec) {
     tags: [r.tag],
     ...(r.access === 'public' ? {} : { security: [{ bearer: [] }] }),
     parameters: [...params, ...query, ...headers],
-    ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body, 'input') } } } } : {}),
+    ...(r.body ? { requestBody: { required: !r.bodyOptional, content: { 'application/json': { schema: schema(r.body, 'input') } } } } : {}),
     responses: {
       [r.ok.status]: {
         description: r.ok.description,

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { AssignRoleBody, LoginBody, LoginResult, RegisterBody, UserView } from '../auth/schemas';
+import {
+  ApplicationList, ApplicationView, AssignRoleBody, AuditLogPage, AuditLogQuery, Jwks, ListApplicationsQuery, LoginBody,
+  LogoutBody, RefreshBody, RegisterBody, RejectApplicationBody, SubmitApplicationBody, TokenPair, UserView,
+} from '../auth/schemas';
 import { ConfirmBody, ReserveBody } from '../booking/schemas';
 import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, ListEventsQuery, SeatMap,
@@ -20,6 +23,8 @@ export interface RouteSpec {
   summary: string;
   tag: string;
   body?: z.ZodType;
+  /** The body may be left out entirely. */
+  bodyOptional?: boolean;
   query?: z.ZodType;
   /** Extra request headers worth documenting. */
   headers?: Record<string, string>;
@@ -27,8 +32,8 @@ export interface RouteSpec {
   errors?: number[];
 }
 
-const organizer = ['organizer', 'admin'] as const;
-const customer = ['customer', 'admin'] as const;
+const organizer = ['organizer'] as const;
+const customer = ['customer'] as const;
 
 /**
  * The public API: every path the gateway routes, who may call it, and the
@@ -37,10 +42,20 @@ const customer = ['customer', 'admin'] as const;
  */
 export const ROUTES: readonly RouteSpec[] = [
   // Identity
-  { method: 'post', path: '/api/v1/auth/register', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'Create a customer account', body: RegisterBody, ok: { status: 201, description: 'the new user', schema: UserView }, errors: [400, 409] },
-  { method: 'post', path: '/api/v1/auth/login', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'Exchange email and password for an access token', body: LoginBody, ok: { status: 200, description: 'tokens and the user', schema: LoginResult }, errors: [400, 401] },
+  { method: 'get', path: '/.well-known/jwks.json', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'The public keys (JWKS) that verify access tokens', ok: { status: 200, description: 'the key set', schema: Jwks } },
+  { method: 'post', path: '/api/v1/auth/register', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'Create a customer account (password: 10+ characters, not common, not your email name)', body: RegisterBody, ok: { status: 201, description: 'the new user', schema: UserView }, errors: [400, 409, 413] },
+  { method: 'post', path: '/api/v1/auth/login', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'Exchange email and password for an access token and a refresh token', body: LoginBody, ok: { status: 200, description: 'tokens and the user', schema: TokenPair }, errors: [400, 401, 429] },
+  { method: 'post', path: '/api/v1/auth/refresh', upstream: 'auth', access: 'public', tag: 'Identity', summary: 'Rotate a refresh token: a new pair; the old one stops working, and presenting a used one revokes its whole sign-in', body: RefreshBody, ok: { status: 200, description: 'a new token pair with the current roles', schema: TokenPair }, errors: [400, 401] },
+  { method: 'post', path: '/api/v1/auth/logout', upstream: 'auth', access: 'user', tag: 'Identity', summary: "Sign out: revoke the caller's refresh token and every token of its sign-in", body: LogoutBody, ok: { status: 204, description: 'signed out' }, errors: [400, 401, 404] },
   { method: 'get', path: '/api/v1/auth/me', upstream: 'auth', access: 'user', tag: 'Identity', summary: 'The caller', ok: { status: 200, description: 'the caller', schema: UserView }, errors: [401] },
   { method: 'post', path: '/api/v1/users/{id}/roles', upstream: 'auth', access: ['admin'], tag: 'Identity', summary: 'Grant a role to a user', body: AssignRoleBody, ok: { status: 200, description: 'the user with the role', schema: UserView }, errors: [400, 401, 403, 404] },
+  { method: 'delete', path: '/api/v1/users/{id}/roles/{role}', upstream: 'auth', access: ['admin'], tag: 'Identity', summary: 'Revoke a role from a user; 409 CANNOT_DEMOTE_SELF for your own admin role', ok: { status: 200, description: 'the user without the role', schema: UserView }, errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/organizer-applications', upstream: 'auth', access: ['customer'], tag: 'Identity', summary: 'Apply to become an organizer; 409 APPLICATION_PENDING or ALREADY_ORGANIZER', body: SubmitApplicationBody, ok: { status: 201, description: 'the pending application', schema: ApplicationView }, errors: [400, 401, 403, 409] },
+  { method: 'get', path: '/api/v1/organizer-applications', upstream: 'auth', access: ['admin'], tag: 'Identity', summary: 'Organizer applications, newest first', query: ListApplicationsQuery, ok: { status: 200, description: 'applications', schema: ApplicationList }, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/organizer-applications/mine', upstream: 'auth', access: 'user', tag: 'Identity', summary: "The caller's organizer applications, newest first", ok: { status: 200, description: 'applications', schema: ApplicationList }, errors: [401] },
+  { method: 'post', path: '/api/v1/organizer-applications/{id}/approve', upstream: 'auth', access: ['admin'], tag: 'Identity', summary: 'Approve a pending application: grants the applicant the organizer role', ok: { status: 200, description: 'the approved application', schema: ApplicationView }, errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/organizer-applications/{id}/reject', upstream: 'auth', access: ['admin'], tag: 'Identity', summary: 'Reject a pending application, with an optional reason (the body may be omitted)', body: RejectApplicationBody, bodyOptional: true, ok: { status: 200, description: 'the rejected application', schema: ApplicationView }, errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/admin/audit-log', upstream: 'auth', access: ['admin'], tag: 'Admin', summary: 'The security audit log, newest first; page with before=nextBefore', query: AuditLogQuery, ok: { status: 200, description: 'a page of entries', schema: AuditLogPage }, errors: [400, 401, 403] },
 
   // Catalog
   { method: 'post', path: '/api/v1/venues', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Create a venue', body: CreateVenueBody, ok: { status: 201, description: 'the venue' }, errors: [400, 401, 403] },

@@ -10,7 +10,10 @@ export async function startGatewayService(cfg: Config<'gateway'>): Promise<Runni
   const logger = createLogger('gateway', cfg.LOG_LEVEL);
   const jwks = await loadJwks(cfg.AUTH_JWKS_URL);
   const redis = createRedis(cfg.REDIS_URL);
-  const app = createGatewayApp({
+  const stopClients = () => (jwks.stop(), redis.disconnect());
+  let app;
+  try {
+    app = createGatewayApp({
     logger,
     publicUrl: cfg.PUBLIC_URL,
     upstreams: { auth: cfg.AUTH_URL, catalog: cfg.CATALOG_URL, booking: cfg.BOOKING_URL },
@@ -26,15 +29,18 @@ export async function startGatewayService(cfg: Config<'gateway'>): Promise<Runni
     maxBodyBytes: cfg.MAX_BODY_BYTES,
     upstreamTimeoutMs: cfg.UPSTREAM_TIMEOUT_MS,
     trustProxy: cfg.TRUST_PROXY,
-  });
+    });
+  } catch (err) {
+    stopClients();
+    throw err;
+  }
   const server = await listen(app, cfg.PORT);
   logger.info({ port: server.port }, 'gateway listening');
   return {
     ...server,
     close: async () => {
       await server.close();
-      jwks.stop();
-      redis.disconnect();
+      stopClients();
     },
   };
 }

@@ -53,7 +53,10 @@ export const schemas = {
     RATE_LIMIT_KEY_PREFIX: z.string().default('rl'),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
     /** Express "trust proxy": hops whose X-Forwarded-For names the client (loopback locally, the ingress on Kubernetes). */
-    TRUST_PROXY: z.string().default('loopback'),
+    TRUST_PROXY: z
+      .string()
+      .default('loopback')
+      .transform((v): string | number | boolean => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   }),
   auth: z.object({

@@ -61,9 +61,11 @@ function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
       // The matched route pattern keeps label cardinality bounded.
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      if (res.statusCode >= 500) {
-        logger.error({ requestId: id, method: req.method, url: req.originalUrl, status: res.statusCode }, 'request failed');
-      }
+      // Refusals (401, 403, 429...) are what a security review reads; 5xx are ours to fix.
+      const entry = { requestId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) };
+      if (res.statusCode >= 500) logger.error(entry, 'request failed');
+      else if (res.statusCode >= 400) logger.info(entry, 'request refused');
+      else logger.debug(entry, 'request');
     });
     next();
   };

@@ -130,3 +130,27 @@ describe('gateway', () => {
     }
   });
 });
+
+describe('gateway: client address', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    // Trust no proxy: the gateway is the edge, so a client's X-Forwarded-For is a lie.
+    stack = await startStack({ worker: false, gateway: { TRUST_PROXY: 'false' } });
+  });
+  afterAll(() => stack.close());
+
+  it('replaces a client-sent X-Forwarded-For, so the audit log records the real address', async () => {
+    const user = await stack.newCustomer('spoof');
+    await stack.api.call('POST', '/api/v1/auth/login', {
+      body: { email: user.user.email, password: 'wrong-password-9' },
+      headers: { 'x-forwarded-for': '203.0.113.66' },
+    });
+    const { rows } = await stack.pool.query(
+      `SELECT ip FROM auth.audit_log WHERE action = 'login.failed' AND details->>'email' = $1`,
+      [user.user.email],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].ip).not.toContain('203.0.113.66');
+    expect(rows[0].ip).toMatch(/127\.0\.0\.1/);
+  });
+});
