@@ -21,6 +21,8 @@ import { BookingFailure, type HoldOutcome, type Reservation, type Ticket } from 
 import { hasRole, type Principal } from '../shared/auth';
 import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
 import type { BookingStore } from './store';
+import { isTaken, type SeatView } from '../catalog/seat-view';
+import type { Logger } from '../shared/logger';
 
 // Namespace for reservation ids derived from (user, Idempotency-Key).
 const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
@@ -34,6 +36,9 @@ export interface BookingSettings {
   temporalTimeoutMs: number;
 }
 
+const seatUnavailable = (seatIds: string[]) =>
+  conflict('SEAT_UNAVAILABLE', `${seatIds.length} of the requested seats are not available`, { unavailableSeats: seatIds });
+
 export type ReserveAnswer = { status: 201; reservation: Reservation };
 
 /**
@@ -41,7 +46,23 @@ export type ReserveAnswer = { status: 201; reservation: Reservation };
  * workflow's answers become HTTP answers. Every state change goes through
  * the workflow; reads come from the read model.
  */
-export function createBookings(client: Client, store: BookingStore, s: BookingSettings) {
+export function createBookings(client: Client, store: BookingStore, s: BookingSettings, seatView: SeatView, logger: Logger) {
+  /**
+   * Seats the catalog's Redis view knows to be taken (or not in the session):
+   * such a request cannot succeed, so it is refused without a workflow.
+   * Without the view (not built, Redis down) every request goes on to
+   * PostgreSQL, which decides either way.
+   */
+  async function knownTaken(sessionId: string, seatIds: string[], reservationId: string): Promise<string[]> {
+    const states = await seatView.some(sessionId, seatIds).catch((err) => {
+      logger.warn({ err, sessionId }, 'seat view unavailable; no fast reject');
+      return undefined;
+    });
+    if (!states) return [];
+    const now = Date.now();
+    return seatIds.filter((_, i) => states[i] === undefined || isTaken(states[i], now, reservationId)).sort();
+  }
+
   /** Temporal calls get a deadline, so a missing worker is a 503, never a hang. */
   const withDeadline = <T>(fn: () => Promise<T>) =>
     client.withDeadline(Date.now() + s.temporalTimeoutMs, fn).catch((err: unknown) => {
@@ -67,11 +88,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       if (!same) throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
       return outcome.reservation;
     }
-    if (outcome.code === 'SEAT_UNAVAILABLE') {
-      throw conflict('SEAT_UNAVAILABLE', `${outcome.unavailable.length} of the requested seats are not available`, {
-        unavailableSeats: outcome.unavailable,
-      });
-    }
+    if (outcome.code === 'SEAT_UNAVAILABLE') throw seatUnavailable(outcome.unavailable);
     throw conflict('SESSION_NOT_ON_SALE', 'this session is not on sale');
   }
 
@@ -111,6 +128,8 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
         const existing = await store.reservation(id);
         if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds) };
       }
+      const taken = await knownTaken(sessionId, seatIds, id);
+      if (taken.length) throw seatUnavailable(taken);
       const workflowId = workflowIdOf(id);
       const start = new WithStartWorkflowOperation(BookingWorkflow, {
         workflowId,

@@ -8,6 +8,8 @@ import { createLogger } from '../shared/logger';
 import { createBookingApp } from './app';
 import { createBookings } from './bookings';
 import { createBookingStore } from './store';
+import { createRedis } from '../shared/redis';
+import { createSeatView } from '../catalog/seat-view';
 
 export async function startBookingService(cfg: Config<'booking'>): Promise<RunningServer> {
   const logger = createLogger('booking', cfg.LOG_LEVEL);
@@ -17,6 +19,7 @@ export async function startBookingService(cfg: Config<'booking'>): Promise<Runni
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
+  const redis = createRedis(cfg.REDIS_URL);
   const app = createBookingApp({
     pool,
     connection,
@@ -29,7 +32,7 @@ export async function startBookingService(cfg: Config<'booking'>): Promise<Runni
       holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,
       maxSeats: cfg.MAX_SEATS_PER_RESERVATION,
       temporalTimeoutMs: cfg.TEMPORAL_CALL_TIMEOUT_MS,
-    }),
+    }, createSeatView(redis), logger),
   });
   const server = await listen(app, cfg.PORT);
   logger.info({ port: server.port }, 'booking listening');
@@ -37,6 +40,8 @@ export async function startBookingService(cfg: Config<'booking'>): Promise<Runni
     ...server,
     close: async () => {
       await server.close();
+      jwks.stop();
+      redis.disconnect();
       await connection.close();
       await pool.end();
     },

@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../shared/db';
+import type { Logger } from '../shared/logger';
+import type { SeatChange, SeatView, StoredStatus } from './seat-view';
 import type { HeldSeat } from '../../workflows/types';
 import { fromCents, toCents, type Money } from '../shared/money';
 
@@ -23,6 +25,23 @@ export const toSeat = (r: SeatRow): HeldSeat => ({
   price: { amount: r.price, currency: r.currency },
 });
 
+/** The columns a view change is made of. */
+const CHANGE = 'seat_id, version, status, held_until, reservation_id';
+interface ChangeRow {
+  seat_id: string;
+  version: string | number;
+  status: StoredStatus;
+  held_until: Date | null;
+  reservation_id: string | null;
+}
+const toChange = (r: ChangeRow): SeatChange => ({
+  seatId: r.seat_id,
+  version: Number(r.version),
+  status: r.status,
+  heldUntil: r.held_until,
+  reservationId: r.reservation_id,
+});
+
 export type HoldResult =
   | { ok: true; seats: HeldSeat[]; total: Money; heldUntil: string }
   | { ok: false; code: 'SEAT_UNAVAILABLE'; unavailable: string[] }
@@ -40,12 +59,37 @@ const HOLDABLE = `(status = 'available' OR (status = 'held' AND (held_until <= n
  * the rows after the lock (READ COMMITTED re-evaluates the WHERE on the
  * latest version), so a seat is held or sold by at most one reservation.
  */
-export function createSeatHolds(pool: Pool) {
+export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger) {
+  /**
+   * Publishes committed changes to the Redis view. A failed write is logged,
+   * never the request's failure: the view heals at the seat's next change,
+   * and a hold it let through is still decided by PostgreSQL.
+   */
+  const publish = async (sessionId: string, changes: SeatChange[]) => {
+    await view.apply(sessionId, changes).catch((err) => logger.warn({ err, sessionId }, 'seat view update failed'));
+  };
+
+  /** The current rows of some seats, as view changes (repairs the view where it was wrong). */
+  const current = async (sessionId: string, seatIds: string[]) => {
+    const { rows } = await pool.query<ChangeRow>(`SELECT ${CHANGE} FROM catalog.session_seats WHERE session_id = $1 AND seat_id = ANY($2::uuid[])`, [
+      sessionId,
+      seatIds,
+    ]);
+    return rows.map(toChange);
+  };
+
   return {
+    /** Builds the Redis view of a session from the database, if it is not built yet. */
+    ensureView: (sessionId: string) =>
+      view.ensure(sessionId, async () => {
+        const { rows } = await pool.query<ChangeRow>(`SELECT ${CHANGE} FROM catalog.session_seats WHERE session_id = $1`, [sessionId]);
+        return rows.map(toChange);
+      }),
+
     /** All requested seats or none. Idempotent for the same reservation. */
     async hold(sessionId: string, reservationId: string, seatIds: string[], heldUntil: string): Promise<HoldResult> {
       const ids = [...new Set(seatIds)].sort();
-      return inTransaction(pool, async (c) => {
+      const result = await inTransaction(pool, async (c) => {
         const onSale = await c.query(
           `SELECT 1 FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id
            WHERE s.id = $1 AND e.status = 'published' AND s.starts_at > now()`,
@@ -62,33 +106,44 @@ export function createSeatHolds(pool: Pool) {
           const got = new Set(locked.rows.map((r) => r.seat_id));
           return { ok: false, code: 'SEAT_UNAVAILABLE', unavailable: ids.filter((id) => !got.has(id)) } as const;
         }
-        const held = await c.query<SeatRow & { ordinal: number }>(
+        const held = await c.query<SeatRow & ChangeRow & { ordinal: number }>(
           `UPDATE catalog.session_seats ss
-           SET status = 'held', reservation_id = $3, held_until = $4
+           SET status = 'held', reservation_id = $3, held_until = $4, version = ss.version + 1
            FROM catalog.seats st, catalog.price_tiers t
            WHERE ss.session_id = $1 AND ss.seat_id = ANY($2::uuid[]) AND st.id = ss.seat_id AND t.id = ss.tier_id
-           RETURNING ss.seat_id, st.section, st.row_label, st.number, st.ordinal, t.name AS tier, t.price::text AS price, t.currency`,
+           RETURNING ss.seat_id, st.section, st.row_label, st.number, st.ordinal, t.name AS tier, t.price::text AS price, t.currency,
+             ss.version, ss.status, ss.held_until, ss.reservation_id`,
           [sessionId, ids, reservationId, heldUntil],
         );
         const rows = held.rows.sort((a, b) => a.ordinal - b.ordinal);
         const currency = rows[0]!.currency;
         const cents = rows.reduce((sum, r) => sum + toCents(r.price), 0);
         return {
+          changes: rows.map(toChange),
           ok: true,
           heldUntil: new Date(heldUntil).toISOString(),
           total: { amount: fromCents(cents), currency },
           seats: rows.map(toSeat),
         } as const;
       });
+      if (result.ok) {
+        const { changes, ...answer } = result;
+        await publish(sessionId, changes);
+        return answer;
+      }
+      // The view let a request through for seats it thought free: show it the truth.
+      if (result.code === 'SEAT_UNAVAILABLE') await publish(sessionId, await current(sessionId, result.unavailable));
+      return result;
     },
 
     /** Frees whatever this reservation still holds. Idempotent; never touches sold seats. */
     async release(sessionId: string, reservationId: string): Promise<number> {
-      const res = await pool.query(
-        `UPDATE catalog.session_seats SET status = 'available', reservation_id = NULL, held_until = NULL
-         WHERE session_id = $1 AND reservation_id = $2 AND status = 'held'`,
+      const res = await pool.query<ChangeRow>(
+        `UPDATE catalog.session_seats SET status = 'available', reservation_id = NULL, held_until = NULL, version = version + 1
+         WHERE session_id = $1 AND reservation_id = $2 AND status = 'held' RETURNING ${CHANGE}`,
         [sessionId, reservationId],
       );
+      await publish(sessionId, res.rows.map(toChange));
       return res.rowCount ?? 0;
     },
 
@@ -99,7 +154,7 @@ export function createSeatHolds(pool: Pool) {
      */
     async sell(sessionId: string, reservationId: string, seatIds: string[]): Promise<SellResult> {
       const ids = [...new Set(seatIds)].sort();
-      return inTransaction(pool, async (c) => {
+      const result = await inTransaction(pool, async (c) => {
         const mine = await c.query<{ seat_id: string }>(
           `SELECT seat_id FROM catalog.session_seats
            WHERE session_id = $1 AND seat_id = ANY($2::uuid[]) AND reservation_id = $3 AND status IN ('held', 'sold')
@@ -110,13 +165,17 @@ export function createSeatHolds(pool: Pool) {
           const got = new Set(mine.rows.map((r) => r.seat_id));
           return { ok: false, code: 'HOLD_LOST', lost: ids.filter((id) => !got.has(id)) } as const;
         }
-        await c.query(
-          `UPDATE catalog.session_seats SET status = 'sold', held_until = NULL, sold_at = coalesce(sold_at, now())
-           WHERE session_id = $1 AND seat_id = ANY($2::uuid[]) AND reservation_id = $3`,
+        const sold = await c.query<ChangeRow>(
+          `UPDATE catalog.session_seats SET status = 'sold', held_until = NULL, sold_at = coalesce(sold_at, now()),
+             version = version + CASE WHEN status = 'sold' THEN 0 ELSE 1 END
+           WHERE session_id = $1 AND seat_id = ANY($2::uuid[]) AND reservation_id = $3 RETURNING ${CHANGE}`,
           [sessionId, ids, reservationId],
         );
-        return { ok: true } as const;
+        return { ok: true, changes: sold.rows.map(toChange) } as const;
       });
+      if (!result.ok) return result;
+      await publish(sessionId, result.changes);
+      return { ok: true } as const;
     },
   };
 }

@@ -68,11 +68,12 @@ export const schemas = {
     BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
   }),
-  catalog: z.object({ ...common, ...database }),
+  catalog: z.object({ ...common, ...database, REDIS_URL: url }),
   booking: z.object({
     ...common,
     ...database,
     ...temporal,
+    REDIS_URL: url,
     TICKET_SIGNING_KEY: z.string().min(16),
     HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(600),
     /** Temporal calls taking longer answer 503 instead of hanging the buyer. */

@@ -1,0 +1,80 @@
+import type { Pool } from 'pg';
+import type { Logger } from '../shared/logger';
+import type { SeatView as SeatOnMap } from './schemas';
+import { toSeat, type SeatHolds, type SeatRow } from './seat-holds';
+import { isTaken, type SeatState, type SeatView } from './seat-view';
+
+type Placed = Omit<SeatOnMap, 'status'>;
+
+// A session's seats, tiers and prices do not change once it has sales, and
+// before that only by a layout change; caching them briefly keeps the seat
+// map, the hottest read of a flash sale, to one Redis call.
+const LAYOUT_TTL_MS = 30_000;
+
+export interface SeatMapDeps {
+  pool: Pool;
+  holds: SeatHolds;
+  view: SeatView;
+  logger: Logger;
+}
+
+/** Seat maps served from the Redis view, with PostgreSQL as the fallback when Redis is not there. */
+export function createSeatMaps(d: SeatMapDeps) {
+  const layouts = new Map<string, { at: number; seats: Placed[] | undefined }>();
+
+  async function layout(sessionId: string): Promise<Placed[] | undefined> {
+    const cached = layouts.get(sessionId);
+    if (cached && Date.now() - cached.at < LAYOUT_TTL_MS) return cached.seats;
+    const visible = await d.pool.query(
+      `SELECT 1 FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id WHERE s.id = $1 AND e.status <> 'draft'`,
+      [sessionId],
+    );
+    const { rows } = await d.pool.query<SeatRow>(
+      `SELECT ss.seat_id, st.section, st.row_label, st.number, t.name AS tier, t.price::text AS price, t.currency
+       FROM catalog.session_seats ss
+       JOIN catalog.seats st ON st.id = ss.seat_id
+       JOIN catalog.price_tiers t ON t.id = ss.tier_id
+       WHERE ss.session_id = $1 ORDER BY st.ordinal`,
+      [sessionId],
+    );
+    const seats = visible.rowCount ? rows.map(toSeat) : undefined;
+    layouts.set(sessionId, { at: Date.now(), seats });
+    return seats;
+  }
+
+  async function states(sessionId: string): Promise<Map<string, SeatState>> {
+    try {
+      const built = await d.view.all(sessionId);
+      if (built) return built;
+      await d.holds.ensureView(sessionId);
+      const fresh = await d.view.all(sessionId);
+      if (fresh) return fresh;
+    } catch (err) {
+      d.logger.warn({ err, sessionId }, 'seat view unavailable; reading seat states from PostgreSQL');
+    }
+    const { rows } = await d.pool.query<{ seat_id: string; status: SeatState['status']; held_until: Date | null; reservation_id: string | null }>(
+      'SELECT seat_id, status, held_until, reservation_id FROM catalog.session_seats WHERE session_id = $1',
+      [sessionId],
+    );
+    return new Map(rows.map((r) => [r.seat_id, { status: r.status, heldUntil: r.held_until?.getTime() ?? 0, reservationId: r.reservation_id }]));
+  }
+
+  return {
+    /** The seat map, or undefined when the session does not exist or is a draft. */
+    async get(sessionId: string) {
+      const seats = await layout(sessionId);
+      if (!seats) return undefined;
+      const now = Date.now();
+      const state = await states(sessionId);
+      const counts = { available: 0, reserved: 0, sold: 0 };
+      const withStatus = seats.map((seat) => {
+        const s = state.get(seat.seatId);
+        const status = s?.status === 'sold' ? 'sold' : isTaken(s, now) ? 'reserved' : 'available';
+        counts[status]++;
+        return { ...seat, status };
+      });
+      return { sessionId, seats: withStatus, counts };
+    },
+  };
+}
+export type SeatMaps = ReturnType<typeof createSeatMaps>;
