@@ -9,12 +9,14 @@ import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HoldBody, ListEventsQuery, ReservationSeatsBody,
 } from './schemas';
 import type { SeatHolds } from './seat-holds';
+import type { SeatMaps } from './seat-map';
 import type { CatalogStore } from './store';
 
 export interface CatalogDeps {
   pool: Pool;
   store: CatalogStore;
   holds: SeatHolds;
+  seatMaps: SeatMaps;
   verifyToken: VerifyToken;
   serviceToken: string;
   logger: Logger;
@@ -111,13 +113,9 @@ export function createCatalogApp(d: CatalogDeps): Express {
   });
 
   app.get('/api/v1/sessions/:id/seat-map', async (req, res) => {
-    const sessionId = id(req);
-    const session = await store.session(sessionId);
-    if (!session || session.eventStatus === 'draft') throw notFound('session');
-    const seats = await store.seatMap(sessionId);
-    const counts = { available: 0, reserved: 0, sold: 0 };
-    for (const s of seats) counts[s.status]++;
-    res.json({ sessionId, seats, counts });
+    const map = await d.seatMaps.get(id(req));
+    if (!map) throw notFound('session');
+    res.json(map);
   });
 
   return finishApp(app, d.logger);
