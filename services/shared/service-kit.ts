@@ -1,0 +1,70 @@
+import type { Express } from 'express';
+import type Redis from 'ioredis';
+import type { Pool } from 'pg';
+import { createTokenVerifier, loadJwks, type VerifyToken } from './auth';
+import { createPool, migrate } from './db';
+import { listen, type RunningServer } from './http';
+import { createLogger, type Logger } from './logger';
+import { createRedis } from './redis';
+
+/** What a service's wiring asks for; each resource is closed when the service closes (or fails to start). */
+export interface ServiceKit {
+  logger: Logger;
+  /** A pool on the service's own schema, migrated before it is returned. */
+  database(cfg: { DATABASE_URL: string; DATABASE_POOL_SIZE: number }, schema: string, migrationsDir: string): Promise<Pool>;
+  redis(url: string): Redis;
+  /** The token verifier, with auth's public keys from its JWKS. */
+  tokenVerifier(cfg: { AUTH_JWKS_URL: string; JWT_ISSUER: string; JWT_AUDIENCE: string }): Promise<VerifyToken>;
+  onClose(fn: () => unknown): void;
+}
+
+/**
+ * Starts one service: `build` wires its app from the kit; the app listens on
+ * PORT (0 in tests). Closing stops the server, then everything the wiring
+ * opened, newest first.
+ */
+export async function startService(
+  name: string,
+  cfg: { PORT: number; LOG_LEVEL: string },
+  build: (kit: ServiceKit) => Promise<Express>,
+): Promise<RunningServer> {
+  const logger = createLogger(name, cfg.LOG_LEVEL);
+  const closers: (() => unknown)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
+  };
+  const kit: ServiceKit = {
+    logger,
+    async database(c, schema, migrationsDir) {
+      const pool = createPool(c.DATABASE_URL, c.DATABASE_POOL_SIZE);
+      closers.push(() => pool.end());
+      await migrate(pool, schema, migrationsDir);
+      return pool;
+    },
+    redis(url) {
+      const redis = createRedis(url);
+      closers.push(() => redis.disconnect());
+      return redis;
+    },
+    async tokenVerifier(c) {
+      const jwks = await loadJwks(c.AUTH_JWKS_URL);
+      closers.push(() => jwks.stop());
+      return createTokenVerifier({ lookup: jwks.lookup, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE });
+    },
+    onClose: (fn) => void closers.push(fn),
+  };
+  try {
+    const server = await listen(await build(kit), cfg.PORT);
+    logger.info({ port: server.port }, `${name} listening`);
+    return {
+      ...server,
+      close: async () => {
+        await server.close();
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
