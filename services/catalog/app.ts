@@ -6,10 +6,12 @@ import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse, uuid } from '../shared/validation';
 import {
-  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HoldBody, ListEventsQuery, ReservationSeatsBody,
+  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, HoldBody, ListEventsQuery, OrganizerEventsQuery,
+  ReservationSeatsBody, UpdateEventBody,
 } from './schemas';
 import type { SeatHolds } from './seat-holds';
 import type { SeatMaps } from './seat-map';
+import type { LiveSeatMap } from './live-seat-map';
 import type { CatalogStore } from './store';
 
 export interface CatalogDeps {
@@ -17,9 +19,12 @@ export interface CatalogDeps {
   store: CatalogStore;
   holds: SeatHolds;
   seatMaps: SeatMaps;
+  liveSeatMap: LiveSeatMap;
   verifyToken: VerifyToken;
   serviceToken: string;
   logger: Logger;
+  /** Told the sessions whose seats a hall layout change regenerated: their cached seat views are stale. */
+  onLayoutChanged?: (sessionIds: string[]) => Promise<void>;
 }
 
 const id = (req: Request, name = 'id') => parse(uuid, req.params[name], `path.${name}`);
@@ -88,21 +93,57 @@ export function createCatalogApp(d: CatalogDeps): Express {
 
   app.post('/api/v1/events/:id/publish', organizer, async (req, res) => {
     const eventId = id(req);
-    const event = await store.event(eventId);
-    assertOwner(currentUser(req), event?.organizerId, 'event');
-    const published = await store.publishEvent(eventId);
-    if (!published) throw notFound('event');
-    res.json(published);
+    assertOwner(currentUser(req), await store.eventOwner(eventId), 'event');
+    res.json(await store.publishEvent(eventId));
   });
 
   app.post('/api/v1/events/:id/sessions', organizer, async (req, res) => {
     const eventId = id(req);
     const body = parse(CreateSessionBody, req.body);
     const user = currentUser(req);
-    const event = await store.event(eventId);
-    assertOwner(user, event?.organizerId, 'event');
+    assertOwner(user, await store.eventOwner(eventId), 'event');
     assertOwner(user, await store.hallOwner(body.hallId), 'hall');
     res.status(201).json(await store.createSession(eventId, body));
+  });
+
+  app.post('/api/v1/events/:id/cancel', organizer, async (req, res) => {
+    const eventId = id(req);
+    assertOwner(currentUser(req), await store.eventOwner(eventId), 'event');
+    res.json(await store.cancelEvent(eventId));
+  });
+
+  app.patch('/api/v1/events/:id', organizer, async (req, res) => {
+    const eventId = id(req);
+    const body = parse(UpdateEventBody, req.body);
+    assertOwner(currentUser(req), await store.eventOwner(eventId), 'event');
+    res.json(await store.updateEvent(eventId, body));
+  });
+
+  app.get('/api/v1/organizer/events', organizer, async (req, res) => {
+    res.json(await store.eventsOf(currentUser(req).userId, parse(OrganizerEventsQuery, req.query, 'query')));
+  });
+
+  app.get('/api/v1/venues', organizer, async (req, res) => {
+    res.json({ items: await store.venuesOf(currentUser(req).userId) });
+  });
+
+  app.get('/api/v1/venues/:id', organizer, async (req, res) => {
+    const venue = await store.venue(id(req));
+    assertOwner(currentUser(req), venue?.organizerId, 'venue');
+    res.json(venue);
+  });
+
+  app.put('/api/v1/venues/:id/halls/:hallId', organizer, async (req, res) => {
+    const venueId = id(req);
+    const hallId = id(req, 'hallId');
+    const body = parse(HallLayoutBody, req.body);
+    assertOwner(currentUser(req), await store.venueOwner(venueId), 'venue');
+    const { hall, sessionIds } = await store.replaceHall(venueId, hallId, body);
+    if (sessionIds.length) {
+      // The change is committed; a stale cache must not turn it into an error.
+      await d.onLayoutChanged?.(sessionIds).catch((err) => d.logger.warn({ err, sessionIds }, 'seat views not invalidated'));
+    }
+    res.json(hall);
   });
 
   app.get('/api/v1/sessions/:id', async (req, res) => {
@@ -110,6 +151,10 @@ export function createCatalogApp(d: CatalogDeps): Express {
     if (!session || session.eventStatus === 'draft') throw notFound('session');
     const { organizerId: _o, eventStatus: _e, ...view } = session;
     res.json(view);
+  });
+
+  app.get('/api/v1/sessions/:id/seat-map/live', async (req, res) => {
+    if (!(await d.liveSeatMap(id(req), req, res))) throw notFound('session');
   });
 
   app.get('/api/v1/sessions/:id/seat-map', async (req, res) => {

@@ -30,6 +30,17 @@ export const CreateEventBody = z.strictObject({
   category: z.enum(CATEGORIES),
 });
 
+export const UpdateEventBody = z
+  .strictObject({
+    title: text(200).optional(),
+    description: z.string().max(5000).optional(),
+    category: z.enum(CATEGORIES).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, 'give at least one of title, description, category');
+
+/** A hall's name and whole layout; PUT replaces the layout (and regenerates its seats). */
+export const HallLayoutBody = CreateHallBody;
+
 export const CreateSessionBody = z.strictObject({
   hallId: z.uuid(),
   startsAt: z.iso.datetime({ offset: true }),
@@ -40,14 +51,23 @@ export const CreateSessionBody = z.strictObject({
     .max(20),
 });
 
-export const ListEventsQuery = z.object({
-  q: z.string().max(200).optional(),
-  category: z.enum(CATEGORIES).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-});
+const page = z.coerce.number().int().min(1).max(10_000).default(1);
+const pageSize = z.coerce.number().int().min(1).max(100).default(20);
+
+export const ListEventsQuery = z
+  .strictObject({
+    q: z.string().trim().max(200).optional(),
+    category: z.enum(CATEGORIES).optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    page,
+    pageSize,
+  })
+  .refine((v) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to), { message: 'from must not be after to', path: ['from'] });
+
+export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const;
+
+export const OrganizerEventsQuery = z.strictObject({ status: z.enum(EVENT_STATUSES).optional(), page, pageSize });
 
 export const SEAT_STATUSES = ['available', 'reserved', 'sold'] as const;
 

@@ -59,14 +59,17 @@ const HOLDABLE = `(status = 'available' OR (status = 'held' AND (held_until <= n
  * the rows after the lock (READ COMMITTED re-evaluates the WHERE on the
  * latest version), so a seat is held or sold by at most one reservation.
  */
-export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger) {
+export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, announce?: (sessionId: string, changes: SeatChange[]) => Promise<unknown>) {
   /**
-   * Publishes committed changes to the Redis view. A failed write is logged,
-   * never the request's failure: the view heals at the seat's next change,
-   * and a hold it let through is still decided by PostgreSQL.
+   * Publishes committed changes to the Redis view, then to live seat maps.
+   * A failed write is logged, never the request's failure: the view heals at
+   * the seat's next change, and a hold it let through is still decided by
+   * PostgreSQL.
    */
   const publish = async (sessionId: string, changes: SeatChange[]) => {
+    if (changes.length === 0) return;
     await view.apply(sessionId, changes).catch((err) => logger.warn({ err, sessionId }, 'seat view update failed'));
+    await announce?.(sessionId, changes).catch((err) => logger.warn({ err, sessionId }, 'live seat map publish failed'));
   };
 
   /** The current rows of some seats, as view changes (repairs the view where it was wrong). */

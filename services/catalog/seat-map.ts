@@ -52,28 +52,55 @@ export function createSeatMaps(d: SeatMapDeps) {
     } catch (err) {
       d.logger.warn({ err, sessionId }, 'seat view unavailable; reading seat states from PostgreSQL');
     }
-    const { rows } = await d.pool.query<{ seat_id: string; status: SeatState['status']; held_until: Date | null; reservation_id: string | null }>(
-      'SELECT seat_id, status, held_until, reservation_id FROM catalog.session_seats WHERE session_id = $1',
+    const { rows } = await d.pool.query<{ seat_id: string; version: string; status: SeatState['status']; held_until: Date | null; reservation_id: string | null }>(
+      'SELECT seat_id, version, status, held_until, reservation_id FROM catalog.session_seats WHERE session_id = $1',
       [sessionId],
     );
-    return new Map(rows.map((r) => [r.seat_id, { status: r.status, heldUntil: r.held_until?.getTime() ?? 0, reservationId: r.reservation_id }]));
+    return new Map(
+      rows.map((r) => [r.seat_id, { version: Number(r.version), status: r.status, heldUntil: r.held_until?.getTime() ?? 0, reservationId: r.reservation_id }]),
+    );
+  }
+
+  /** Seats with their status now, and the state each was derived from. */
+  async function current(sessionId: string) {
+    const seats = await layout(sessionId);
+    if (!seats) return undefined;
+    const now = Date.now();
+    const state = await states(sessionId);
+    const counts = { available: 0, reserved: 0, sold: 0 };
+    const withStatus = seats.map((seat) => {
+      const s = state.get(seat.seatId);
+      const status: SeatOnMap['status'] = s?.status === 'sold' ? 'sold' : isTaken(s, now) ? 'reserved' : 'available';
+      counts[status]++;
+      return { seat: { ...seat, status }, state: s };
+    });
+    return { withStatus, counts };
   }
 
   return {
+    /** Drops a session's cached layout (its hall's layout changed). */
+    forget: (sessionId: string) => void layouts.delete(sessionId),
+
     /** The seat map, or undefined when the session does not exist or is a draft. */
     async get(sessionId: string) {
-      const seats = await layout(sessionId);
-      if (!seats) return undefined;
-      const now = Date.now();
-      const state = await states(sessionId);
-      const counts = { available: 0, reserved: 0, sold: 0 };
-      const withStatus = seats.map((seat) => {
-        const s = state.get(seat.seatId);
-        const status = s?.status === 'sold' ? 'sold' : isTaken(s, now) ? 'reserved' : 'available';
-        counts[status]++;
-        return { ...seat, status };
-      });
-      return { sessionId, seats: withStatus, counts };
+      const map = await current(sessionId);
+      return map && { sessionId, seats: map.withStatus.map((x) => x.seat), counts: map.counts };
+    },
+
+    /** The same map with each seat's version and hold end: the live stream's snapshot. */
+    async getLive(sessionId: string) {
+      const map = await current(sessionId);
+      return (
+        map && {
+          sessionId,
+          counts: map.counts,
+          seats: map.withStatus.map(({ seat, state }) => ({
+            ...seat,
+            version: state?.version ?? 0,
+            ...(seat.status === 'reserved' ? { heldUntil: new Date(state!.heldUntil).toISOString() } : {}),
+          })),
+        }
+      );
     },
   };
 }

@@ -23,6 +23,7 @@ export interface SeatChange {
 }
 
 export interface SeatState {
+  version: number;
   status: StoredStatus;
   heldUntil: number;
   reservationId: string | null;
@@ -51,8 +52,8 @@ const encode = (c: SeatChange) =>
   `${c.version}|${CODES[c.status]}|${c.heldUntil ? c.heldUntil.getTime() : 0}|${c.reservationId ?? ''}`;
 
 function decode(value: string): SeatState {
-  const [, code, until, reservation] = value.split('|');
-  return { status: STATUS[code!] ?? 'available', heldUntil: Number(until), reservationId: reservation || null };
+  const [version, code, until, reservation] = value.split('|');
+  return { version: Number(version), status: STATUS[code!] ?? 'available', heldUntil: Number(until), reservationId: reservation || null };
 }
 
 /** Whether a seat is free for `reservationId` (or anyone) at `now`. */

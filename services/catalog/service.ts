@@ -3,6 +3,7 @@ import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
 import { startService } from '../shared/service-kit';
 import { createCatalogApp } from './app';
+import { createLiveSeatMaps, createSeatPublisher } from './live-seat-map';
 import { createSeatHolds } from './seat-holds';
 import { createSeatMaps } from './seat-map';
 import { createSeatView } from './seat-view';
@@ -11,14 +12,23 @@ import { createCatalogStore } from './store';
 export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServer> {
   return startService('catalog', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'catalog', join(__dirname, 'migrations'));
-    const view = createSeatView(kit.redis(cfg.REDIS_URL));
-    const holds = createSeatHolds(pool, view, kit.logger);
+    const redis = kit.redis(cfg.REDIS_URL);
+    const view = createSeatView(redis);
+    const holds = createSeatHolds(pool, view, kit.logger, createSeatPublisher(redis));
+    const seatMaps = createSeatMaps({ pool, holds, view, logger: kit.logger });
     return createCatalogApp({
       pool,
       logger: kit.logger,
       store: createCatalogStore(pool),
       holds,
-      seatMaps: createSeatMaps({ pool, holds, view, logger: kit.logger }),
+      seatMaps,
+      // A subscribed Redis connection can do nothing else: the live maps get their own.
+      liveSeatMap: createLiveSeatMaps({ subscriber: kit.redis(cfg.REDIS_URL), seatMaps, logger: kit.logger }),
+      // New layout, new seat ids: the cached layout and the Redis view of its sessions are rebuilt.
+      onLayoutChanged: async (sessionIds) => {
+        sessionIds.forEach(seatMaps.forget);
+        await Promise.all(sessionIds.map((id) => view.invalidate(id)));
+      },
       serviceToken: cfg.SERVICE_TOKEN,
       verifyToken: await kit.tokenVerifier(cfg),
     });

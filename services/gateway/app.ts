@@ -85,42 +85,40 @@ export function createGatewayApp(d: GatewayDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Ticketing API' }));
 
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
-  const proxies = Object.fromEntries(
-    upstreamNames.map((name) => [
-      name,
-      createProxyMiddleware({
-        target: d.upstreams[name],
-        agent,
-        proxyTimeout: d.upstreamTimeoutMs,
-        on: {
-          proxyReq: (proxyReq, req) => {
-            // The client address as the gateway established it (trust proxy), replacing
-            // whatever X-Forwarded-For the client sent: services log and audit it.
-            const r = req as unknown as { ip?: string; protocol: string };
-            proxyReq.setHeader('x-forwarded-for', r.ip ?? '');
-            proxyReq.setHeader('x-forwarded-proto', r.protocol);
-            // Re-sends a body the gateway parsed (the login route) instead of the consumed stream.
-            fixRequestBody(proxyReq, req);
-          },
-          error: (err, _req, res) => {
-            const code = (err as NodeJS.ErrnoException).code ?? '';
-            d.logger.warn({ err: err.message, code, upstream: name }, 'upstream failed');
-            if (!('headersSent' in res) || res.headersSent) return void res.destroy();
-            const [status, problemCode, detail] = UNREACHABLE.has(code)
-              ? [503, 'UPSTREAM_UNAVAILABLE', `the ${name} service is unavailable; retry shortly`]
-              : [504, 'UPSTREAM_TIMEOUT', `the ${name} service did not answer in time`];
-            res.writeHead(status, { 'content-type': 'application/problem+json' });
-            res.end(JSON.stringify(problem(status, problemCode, detail)));
-          },
+  const proxy = (name: Upstream, timeoutMs?: number) =>
+    createProxyMiddleware({
+      target: d.upstreams[name],
+      agent,
+      proxyTimeout: timeoutMs,
+      on: {
+        proxyReq: (proxyReq, req) => {
+          // The client address as the gateway established it (trust proxy), replacing
+          // whatever X-Forwarded-For the client sent: services log and audit it.
+          const r = req as unknown as { ip?: string; protocol: string };
+          proxyReq.setHeader('x-forwarded-for', r.ip ?? '');
+          proxyReq.setHeader('x-forwarded-proto', r.protocol);
+          // Re-sends a body the gateway parsed (the login route) instead of the consumed stream.
+          fixRequestBody(proxyReq, req);
         },
-      }),
-    ]),
-  ) as unknown as Record<Upstream, RequestHandler>;
+        error: (err, _req, res) => {
+          const code = (err as NodeJS.ErrnoException).code ?? '';
+          d.logger.warn({ err: err.message, code, upstream: name }, 'upstream failed');
+          if (!('headersSent' in res) || res.headersSent) return void res.destroy();
+          const [status, problemCode, detail] = UNREACHABLE.has(code)
+            ? [503, 'UPSTREAM_UNAVAILABLE', `the ${name} service is unavailable; retry shortly`]
+            : [504, 'UPSTREAM_TIMEOUT', `the ${name} service did not answer in time`];
+          res.writeHead(status, { 'content-type': 'application/problem+json' });
+          res.end(JSON.stringify(problem(status, problemCode, detail)));
+        },
+      },
+    }) as unknown as RequestHandler;
+  const proxies = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name, d.upstreamTimeoutMs)])) as Record<Upstream, RequestHandler>;
+  const streams = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name)])) as Record<Upstream, RequestHandler>;
 
   const loginBody = express.json({ limit: '8kb' });
   for (const r of ROUTES) {
     const before: RequestHandler[] = r.path === '/api/v1/auth/login' ? [loginBody, d.rateLimits.byLogin] : [];
-    app[r.method](expressPath(r.path), ...before, guard(r.access, d.verifyToken), d.rateLimits.byUser, proxies[r.upstream]);
+    app[r.method](expressPath(r.path), ...before, guard(r.access, d.verifyToken), d.rateLimits.byUser, (r.stream ? streams : proxies)[r.upstream]);
   }
   return finishApp(app, d.logger);
 }

@@ -5,7 +5,8 @@ import {
 } from '../auth/schemas';
 import { ConfirmBody, ReserveBody } from '../booking/schemas';
 import {
-  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, ListEventsQuery, SeatMap,
+  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, ListEventsQuery, OrganizerEventsQuery, SeatMap,
+  UpdateEventBody,
 } from '../catalog/schemas';
 import type { Role } from '../shared/auth';
 
@@ -15,7 +16,7 @@ export type Upstream = 'auth' | 'catalog' | 'booking';
 export type Access = 'public' | 'user' | readonly Role[];
 
 export interface RouteSpec {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI-style path: /api/v1/reservations/{id} */
   path: string;
   upstream: Upstream;
@@ -25,6 +26,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** The body may be left out entirely. */
   bodyOptional?: boolean;
+  /** A long-lived response (Server-Sent Events): no upstream timeout, never buffered. */
+  stream?: boolean;
   query?: z.ZodType;
   /** Extra request headers worth documenting. */
   headers?: Record<string, string>;
@@ -59,13 +62,20 @@ export const ROUTES: readonly RouteSpec[] = [
 
   // Catalog
   { method: 'post', path: '/api/v1/venues', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Create a venue', body: CreateVenueBody, ok: { status: 201, description: 'the venue' }, errors: [400, 401, 403] },
+  { method: 'get', path: '/api/v1/venues', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: "The caller's venues with their halls' layouts", ok: { status: 200, description: 'venues' }, errors: [401, 403] },
+  { method: 'get', path: '/api/v1/venues/{id}', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: "A venue with its halls' layouts (owner)", ok: { status: 200, description: 'the venue' }, errors: [401, 403, 404] },
   { method: 'post', path: '/api/v1/venues/{id}/halls', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Create a hall with its seats generated from sections and rows', body: CreateHallBody, ok: { status: 201, description: 'the hall' }, errors: [400, 401, 403, 404] },
+  { method: 'put', path: '/api/v1/venues/{id}/halls/{hallId}', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: "Rename a hall or replace its layout (owner): regenerates its seats and its sessions' seats; 409 LAYOUT_LOCKED once a session in it has sold or held seats", body: HallLayoutBody, ok: { status: 200, description: 'the hall' }, errors: [400, 401, 403, 404, 409] },
   { method: 'post', path: '/api/v1/events', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Create a draft event', body: CreateEventBody, ok: { status: 201, description: 'the event' }, errors: [400, 401, 403] },
-  { method: 'get', path: '/api/v1/events', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Published events, paginated', query: ListEventsQuery, ok: { status: 200, description: 'a page of events' }, errors: [400] },
-  { method: 'get', path: '/api/v1/events/{id}', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'An event with its sessions', ok: { status: 200, description: 'the event' }, errors: [404] },
-  { method: 'post', path: '/api/v1/events/{id}/publish', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Publish an event (owner)', ok: { status: 200, description: 'the published event' }, errors: [401, 403, 404] },
-  { method: 'post', path: '/api/v1/events/{id}/sessions', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Add a session with price tiers (owner); 409 if it overlaps another in the hall', body: CreateSessionBody, ok: { status: 201, description: 'the session' }, errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/events', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Published events by their next session, paginated; q searches title and description, from/to filter on session start', query: ListEventsQuery, ok: { status: 200, description: 'a page of events: {items, page, pageSize, total}' }, errors: [400] },
+  { method: 'get', path: '/api/v1/events/{id}', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'An event with its sessions and their seat counts (drafts: owner only)', ok: { status: 200, description: 'the event' }, errors: [404] },
+  { method: 'patch', path: '/api/v1/events/{id}', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: "Change an event's title, description or category (owner); 409 EVENT_CANCELLED", body: UpdateEventBody, ok: { status: 200, description: 'the event' }, errors: [400, 401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/events/{id}/publish', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Publish an event (owner); 409 EVENT_HAS_NO_SESSIONS or EVENT_CANCELLED', ok: { status: 200, description: 'the published event' }, errors: [401, 403, 404, 409] },
+  { method: 'post', path: '/api/v1/events/{id}/cancel', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Cancel an event (owner): it leaves the listing and its sessions go off sale; final', ok: { status: 200, description: 'the cancelled event' }, errors: [401, 403, 404] },
+  { method: 'post', path: '/api/v1/events/{id}/sessions', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Add a future session with price tiers (owner); 409 SESSION_OVERLAP if it overlaps another in the hall', body: CreateSessionBody, ok: { status: 201, description: 'the session' }, errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/organizer/events', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: "The caller's events in every status, newest first, with their sessions' seat counts", query: OrganizerEventsQuery, ok: { status: 200, description: 'a page of events: {items, page, pageSize, total}' }, errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/sessions/{id}', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'A session', ok: { status: 200, description: 'the session' }, errors: [404] },
+  { method: 'get', path: '/api/v1/sessions/{id}/seat-map/live', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Live seat changes (Server-Sent Events): a "snapshot" event, then a "seats" event per change, holds that lapse included', stream: true, ok: { status: 200, description: 'an event stream', contentType: 'text/event-stream' }, errors: [404] },
   { method: 'get', path: '/api/v1/sessions/{id}/seat-map', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Every seat of a session with its tier, price and status', ok: { status: 200, description: 'the seat map', schema: SeatMap }, errors: [404] },
 
   // Booking
