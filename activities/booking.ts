@@ -3,7 +3,7 @@ import { HttpError } from '../services/shared/errors';
 import type { ServiceClient } from '../services/shared/service-client';
 import type { HoldResult, SellResult } from '../services/catalog/seat-holds';
 import type { Charge } from '../services/payment/schemas';
-import type { Money, Reservation, Ticket } from '../workflows/types';
+import type { GeneralAdmission, Money, Reservation, Ticket } from '../workflows/types';
 
 export interface BookingActivityDeps {
   catalog: ServiceClient;
@@ -29,13 +29,16 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 /** Thin, idempotent calls to the services; the workflow holds the logic. */
 export function createBookingActivities({ catalog, booking, payment }: BookingActivityDeps) {
   return {
-    holdSeats: (a: { sessionId: string; reservationId: string; seatIds: string[]; heldUntil: string }) =>
+    /** Numbered seats by id, or (generalAdmission set) that many free places of an area. */
+    holdSeats: (a: { sessionId: string; reservationId: string; seatIds: string[]; heldUntil: string; generalAdmission?: GeneralAdmission }) =>
       call(() =>
-        catalog.request<HoldResult>('POST', `/internal/sessions/${a.sessionId}/holds`, {
-          reservationId: a.reservationId,
-          seatIds: a.seatIds,
-          heldUntil: a.heldUntil,
-        }),
+        catalog.request<HoldResult>(
+          'POST',
+          `/internal/sessions/${a.sessionId}/holds`,
+          a.generalAdmission
+            ? { reservationId: a.reservationId, generalAdmission: a.generalAdmission, heldUntil: a.heldUntil }
+            : { reservationId: a.reservationId, seatIds: a.seatIds, heldUntil: a.heldUntil },
+        ),
       ),
 
     releaseSeats: (a: { sessionId: string; reservationId: string }) =>

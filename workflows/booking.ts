@@ -4,6 +4,7 @@ import {
   condition,
   defineQuery,
   defineUpdate,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -67,6 +68,9 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
     await seats.recordReservation(reservation);
   };
 
+  /** The units this booking holds: from the hold result (GA places are picked there), or the input's seat ids before the patch. */
+  let heldIds = (): string[] => input.seatIds;
+
   setHandler(stateQuery, state);
   setHandler(holdUpdate, async () => {
     await condition(() => holdOutcome !== undefined);
@@ -95,7 +99,7 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
             nonRetryable: true,
           });
         }
-        const sold = await seats.sellSeats({ sessionId: input.sessionId, reservationId: input.reservationId, seatIds: input.seatIds });
+        const sold = await seats.sellSeats({ sessionId: input.sessionId, reservationId: input.reservationId, seatIds: heldIds() });
         if (!sold.ok) {
           // The hold lapsed and someone else took a seat while the charge ran: give the money back.
           await seats.refundPayment({ chargeId: charge.id });
@@ -140,11 +144,16 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   // 1. Hold: all seats or none, until exactly holdTtlMs after the start.
   const startedAt = workflowInfo().startTime.getTime();
   const expiresAt = new Date(startedAt + input.holdTtlMs).toISOString();
+  // general-admission patch: the hold may pick the units (GA places), so the
+  // units sold are the held ones, not the input's. Histories recorded before
+  // the patch (seated only) keep selling input.seatIds.
+  const unitsFromHold = patched('general-admission');
   const held = await seats.holdSeats({
     sessionId: input.sessionId,
     reservationId: input.reservationId,
     seatIds: input.seatIds,
     heldUntil: expiresAt,
+    ...(unitsFromHold && input.generalAdmission ? { generalAdmission: input.generalAdmission } : {}),
   });
   if (!held.ok) {
     holdOutcome = held;
@@ -162,6 +171,10 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
     expiresAt,
     createdAt: new Date(startedAt).toISOString(),
   };
+  if (unitsFromHold) {
+    const ids = held.seats.map((seat) => seat.seatId);
+    heldIds = () => ids;
+  }
   await seats.recordReservation(reservation);
   phase = 'active';
   if (input.searchAttributes !== false) {

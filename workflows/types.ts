@@ -39,11 +39,20 @@ export interface Ticket {
   issuedAt: string;
 }
 
+/** A request for unnumbered places of a standing area. */
+export interface GeneralAdmission {
+  area: string;
+  quantity: number;
+}
+
 export interface BookingInput {
   reservationId: string;
   userId: string;
   sessionId: string;
+  /** The numbered seats asked for; empty for a general-admission booking. */
   seatIds: string[];
+  /** Set for a general-admission booking: the places are picked by the hold. */
+  generalAdmission?: GeneralAdmission;
   holdTtlMs: number;
   /** Off only where the server cannot index custom attributes (the time-skipping test server). */
   searchAttributes?: boolean;
@@ -52,7 +61,9 @@ export interface BookingInput {
 export type HoldOutcome =
   | { ok: true; reservation: Reservation }
   | { ok: false; code: 'SEAT_UNAVAILABLE'; unavailable: string[] }
-  | { ok: false; code: 'SESSION_NOT_ON_SALE' };
+  | { ok: false; code: 'SESSION_NOT_ON_SALE' }
+  | { ok: false; code: 'SOLD_OUT'; available: number }
+  | { ok: false; code: 'UNKNOWN_AREA' };
 
 export interface ConfirmInput {
   paymentToken: string;

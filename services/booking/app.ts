@@ -13,12 +13,14 @@ import { parse, uuid } from '../shared/validation';
 import type { Bookings } from './bookings';
 import { ConfirmBody, IdempotencyKey, ReserveBody } from './schemas';
 import type { BookingStore } from './store';
+import type { WaitingRoom } from './waiting-room';
 
 export interface BookingDeps {
   pool: Pool;
   connection: Connection;
   bookings: Bookings;
   store: BookingStore;
+  waitingRoom: WaitingRoom;
   verifyToken: VerifyToken;
   serviceToken: string;
   logger: Logger;
@@ -67,11 +69,14 @@ export function createBookingApp(d: BookingDeps): Express {
   // Buying is for customers (API.md); admins read reservations and tickets, they do not buy.
   const customer = requireRole('customer');
 
-  app.post('/api/v1/reservations', customer, async (req, res) => {
+  // Flash sales: queue routes, and the admission a session with an open waiting room requires.
+  d.waitingRoom.routes(app);
+
+  app.post('/api/v1/reservations', customer, d.waitingRoom.admission, async (req, res) => {
     const body = parse(ReserveBody, req.body);
     const key = req.headers['idempotency-key'];
     const idempotencyKey = key === undefined ? undefined : parse(IdempotencyKey, key, 'header.Idempotency-Key');
-    const answer = await bookings.reserve(currentUser(req), body.sessionId, body.seatIds, idempotencyKey);
+    const answer = await bookings.reserve(currentUser(req), body.sessionId, body.seatIds, idempotencyKey, body.generalAdmission);
     res.status(answer.status).location(`/api/v1/reservations/${answer.reservation.id}`).json(answer.reservation);
   });
 

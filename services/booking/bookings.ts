@@ -17,7 +17,7 @@ import {
   confirmUpdate,
   holdUpdate,
 } from '../../workflows/booking';
-import { BookingFailure, type HoldOutcome, type Reservation, type Ticket } from '../../workflows/types';
+import { BookingFailure, type GeneralAdmission, type HoldOutcome, type Reservation, type Ticket } from '../../workflows/types';
 import { hasRole, type Principal } from '../shared/auth';
 import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
 import type { BookingStore } from './store';
@@ -79,16 +79,22 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
     return r;
   }
 
-  function holdAnswer(outcome: HoldOutcome, sessionId: string, seatIds: string[]): Reservation {
+  function holdAnswer(outcome: HoldOutcome, sessionId: string, seatIds: string[], ga?: GeneralAdmission): Reservation {
     if (outcome.ok) {
+      const seats = outcome.reservation.seats;
       const same =
         outcome.reservation.sessionId === sessionId &&
-        outcome.reservation.seats.length === seatIds.length &&
-        outcome.reservation.seats.every((seat) => seatIds.includes(seat.seatId));
+        (ga
+          ? seats.length === ga.quantity && seats.every((seat) => seat.section === ga.area && seat.row === 'GA')
+          : seats.length === seatIds.length && seats.every((seat) => seatIds.includes(seat.seatId)));
       if (!same) throw new HttpError(422, 'IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for a different request');
       return outcome.reservation;
     }
     if (outcome.code === 'SEAT_UNAVAILABLE') throw seatUnavailable(outcome.unavailable);
+    if (outcome.code === 'SOLD_OUT') {
+      throw conflict('SOLD_OUT', `only ${outcome.available} places of this area are available`, { available: outcome.available });
+    }
+    if (outcome.code === 'UNKNOWN_AREA') throw notFound('standing area');
     throw conflict('SESSION_NOT_ON_SALE', 'this session is not on sale');
   }
 
@@ -121,20 +127,37 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
   }
 
   return {
-    async reserve(user: Principal, sessionId: string, seatIds: string[], idempotencyKey?: string): Promise<ReserveAnswer> {
-      if (seatIds.length > s.maxSeats) throw badRequest(`at most ${s.maxSeats} seats per reservation`);
+    /**
+     * Holds numbered seats (seatIds) or, with generalAdmission, that many
+     * places of a standing area (seatIds is then absent or empty).
+     */
+    async reserve(
+      user: Principal,
+      sessionId: string,
+      seatIdsIn: string[] | undefined,
+      idempotencyKey?: string,
+      generalAdmission?: GeneralAdmission,
+    ): Promise<ReserveAnswer> {
+      const seatIds = generalAdmission ? [] : (seatIdsIn ?? []);
+      if (!generalAdmission && seatIds.length === 0) throw badRequest('give exactly one of seatIds and generalAdmission');
+      if (generalAdmission && seatIdsIn?.length) throw badRequest('give exactly one of seatIds and generalAdmission');
+      if (Math.max(seatIds.length, generalAdmission?.quantity ?? 0) > s.maxSeats) throw badRequest(`at most ${s.maxSeats} seats per reservation`);
       const id = idempotencyKey ? uuidv5(`${user.userId}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE) : randomUUID();
       if (idempotencyKey) {
         const existing = await store.reservation(id);
-        if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds) };
+        if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds, generalAdmission) };
       }
-      const taken = await knownTaken(sessionId, seatIds, id);
-      if (taken.length) throw seatUnavailable(taken);
+      // General admission names no seats: a sold-out area is refused by the
+      // catalog's hold, the workflow's first step.
+      if (!generalAdmission) {
+        const taken = await knownTaken(sessionId, seatIds, id);
+        if (taken.length) throw seatUnavailable(taken);
+      }
       const workflowId = workflowIdOf(id);
       const start = new WithStartWorkflowOperation(BookingWorkflow, {
         workflowId,
         taskQueue: s.taskQueue,
-        args: [{ reservationId: id, userId: user.userId, sessionId, seatIds, holdTtlMs: s.holdTtlMs }],
+        args: [{ reservationId: id, userId: user.userId, sessionId, seatIds, holdTtlMs: s.holdTtlMs, ...(generalAdmission ? { generalAdmission } : {}) }],
         // A retried key joins the running workflow; a finished one is never started again.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -157,7 +180,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
         const current = await store.reservation(id);
         outcome = current ? { ok: true, reservation: current } : state.hold!;
       }
-      return { status: 201, reservation: holdAnswer(outcome, sessionId, seatIds) };
+      return { status: 201, reservation: holdAnswer(outcome, sessionId, seatIds, generalAdmission) };
     },
 
     get: (user: Principal, id: string) => owned(user, id, true),

@@ -3,10 +3,12 @@ import { Client, Connection } from '@temporalio/client';
 import { createSeatView } from '../catalog/seat-view';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
+import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
 import { createBookings } from './bookings';
 import { createBookingStore } from './store';
+import { createWaitingRoom } from './waiting-room';
 
 export function startBookingService(cfg: Config<'booking'>): Promise<RunningServer> {
   return startService('booking', cfg, async (kit) => {
@@ -15,6 +17,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     kit.onClose(() => connection.close());
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
+    const redis = kit.redis(cfg.REDIS_URL);
     const settings = {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,
@@ -25,10 +28,18 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       pool,
       connection,
       store,
+      waitingRoom: createWaitingRoom({
+        pool,
+        redis,
+        catalog: createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN),
+        tokenKey: cfg.WAITING_ROOM_TOKEN_KEY,
+        admissionTtlMs: cfg.WAITING_ROOM_ADMISSION_TTL_SECONDS * 1000,
+        logger: kit.logger,
+      }),
       logger: kit.logger,
       serviceToken: cfg.SERVICE_TOKEN,
       verifyToken: await kit.tokenVerifier(cfg),
-      bookings: createBookings(client, store, settings, createSeatView(kit.redis(cfg.REDIS_URL)), kit.logger),
+      bookings: createBookings(client, store, settings, createSeatView(redis), kit.logger),
     });
   });
 }

@@ -43,7 +43,11 @@ export function createCatalogApp(d: CatalogDeps): Express {
   const internal = requireService(d.serviceToken);
   app.post('/internal/sessions/:id/holds', internal, async (req, res) => {
     const b = parse(HoldBody, req.body);
-    res.json(await holds.hold(id(req), b.reservationId, b.seatIds, b.heldUntil));
+    res.json(
+      'generalAdmission' in b
+        ? await holds.holdArea(id(req), b.reservationId, b.generalAdmission.area, b.generalAdmission.quantity, b.heldUntil)
+        : await holds.hold(id(req), b.reservationId, b.seatIds, b.heldUntil),
+    );
   });
   app.post('/internal/sessions/:id/releases', internal, async (req, res) => {
     const b = parse(ReservationSeatsBody.pick({ reservationId: true }), req.body);

@@ -63,7 +63,7 @@ export async function hallsOf(db: Db, where: { venueIds: string[] } | { hallIds:
   );
   const { rows } = await db.query<{ hall_id: string; section: string; row_label: string; seats: number }>(
     `SELECT hall_id, section, row_label, count(*)::int AS seats
-     FROM catalog.seats WHERE hall_id = ANY($1::uuid[])
+     FROM catalog.seats WHERE hall_id = ANY($1::uuid[]) AND session_id IS NULL -- hall seats only, not sessions' GA places
      GROUP BY hall_id, section, row_label ORDER BY hall_id, min(ordinal)`,
     [halls.map((h) => h.id)],
   );

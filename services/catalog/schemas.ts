@@ -46,7 +46,13 @@ export const CreateSessionBody = z.strictObject({
   startsAt: z.iso.datetime({ offset: true }),
   endsAt: z.iso.datetime({ offset: true }),
   tiers: z
-    .array(z.strictObject({ name: text(60), price: Money, sections: z.array(text(60)).min(1) }))
+    .array(
+      z.union([
+        z.strictObject({ name: text(60), price: Money, sections: z.array(text(60)).min(1) }),
+        // General admission: a standing area of `capacity` unnumbered places.
+        z.strictObject({ name: text(60), price: Money, capacity: z.number().int().min(1).max(20_000), area: text(60) }),
+      ]),
+    )
     .min(1)
     .max(20),
 });
@@ -82,16 +88,37 @@ export const SeatView = z.object({
 });
 export type SeatView = z.infer<typeof SeatView>;
 
+/** A general-admission area on the seat map: counts, not places. */
+export const AreaView = z.object({
+  area: z.string(),
+  tier: z.string(),
+  price: Money,
+  capacity: z.number().int(),
+  available: z.number().int(),
+  reserved: z.number().int(),
+  sold: z.number().int(),
+});
+export type AreaView = z.infer<typeof AreaView>;
+
 export const SeatMap = z.object({
   sessionId: z.uuid(),
   seats: z.array(SeatView),
+  areas: z.array(AreaView),
   counts: z.object({ available: z.number().int(), reserved: z.number().int(), sold: z.number().int() }),
 });
 
 // Internal (service-to-service) bodies.
-export const HoldBody = z.strictObject({
-  reservationId: z.uuid(),
-  seatIds: z.array(z.uuid()).min(1).max(50),
-  heldUntil: z.iso.datetime({ offset: true }),
-});
+export const GeneralAdmissionRequest = z.strictObject({ area: text(60), quantity: z.number().int().min(1).max(10) });
+export const HoldBody = z.union([
+  z.strictObject({
+    reservationId: z.uuid(),
+    seatIds: z.array(z.uuid()).min(1).max(50),
+    heldUntil: z.iso.datetime({ offset: true }),
+  }),
+  z.strictObject({
+    reservationId: z.uuid(),
+    generalAdmission: GeneralAdmissionRequest,
+    heldUntil: z.iso.datetime({ offset: true }),
+  }),
+]);
 export const ReservationSeatsBody = z.strictObject({ reservationId: z.uuid(), seatIds: z.array(z.uuid()).min(1).max(50) });

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { inTransaction } from '../shared/db';
+import type { Db } from './layout';
 import type { Logger } from '../shared/logger';
 import type { SeatChange, SeatView, StoredStatus } from './seat-view';
 import type { HeldSeat } from '../../workflows/types';
@@ -45,7 +46,9 @@ const toChange = (r: ChangeRow): SeatChange => ({
 export type HoldResult =
   | { ok: true; seats: HeldSeat[]; total: Money; heldUntil: string }
   | { ok: false; code: 'SEAT_UNAVAILABLE'; unavailable: string[] }
-  | { ok: false; code: 'SESSION_NOT_ON_SALE' };
+  | { ok: false; code: 'SESSION_NOT_ON_SALE' }
+  | { ok: false; code: 'SOLD_OUT'; available: number }
+  | { ok: false; code: 'UNKNOWN_AREA' };
 
 export type SellResult = { ok: true } | { ok: false; code: 'HOLD_LOST'; lost: string[] };
 
@@ -81,6 +84,38 @@ export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, anno
     return rows.map(toChange);
   };
 
+  const onSale = async (c: Db, sessionId: string) =>
+    (
+      await c.query(
+        `SELECT 1 FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id
+         WHERE s.id = $1 AND e.status = 'published' AND s.starts_at > now()`,
+        [sessionId],
+      )
+    ).rowCount !== 0;
+
+  /** Holds seats whose rows this transaction has locked (and checked holdable). */
+  const holdLocked = async (c: Db, sessionId: string, ids: string[], reservationId: string, heldUntil: string) => {
+    const held = await c.query<SeatRow & ChangeRow & { ordinal: number }>(
+      `UPDATE catalog.session_seats ss
+       SET status = 'held', reservation_id = $3, held_until = $4, version = ss.version + 1
+       FROM catalog.seats st, catalog.price_tiers t
+       WHERE ss.session_id = $1 AND ss.seat_id = ANY($2::uuid[]) AND st.id = ss.seat_id AND t.id = ss.tier_id
+       RETURNING ss.seat_id, st.section, st.row_label, st.number, st.ordinal, t.name AS tier, t.price::text AS price, t.currency,
+         ss.version, ss.status, ss.held_until, ss.reservation_id`,
+      [sessionId, ids, reservationId, heldUntil],
+    );
+    const rows = held.rows.sort((a, b) => a.ordinal - b.ordinal);
+    const currency = rows[0]!.currency;
+    const cents = rows.reduce((sum, r) => sum + toCents(r.price), 0);
+    return {
+      changes: rows.map(toChange),
+      ok: true,
+      heldUntil: new Date(heldUntil).toISOString(),
+      total: { amount: fromCents(cents), currency },
+      seats: rows.map(toSeat),
+    } as const;
+  };
+
   return {
     /** Builds the Redis view of a session from the database, if it is not built yet. */
     ensureView: (sessionId: string) =>
@@ -93,12 +128,7 @@ export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, anno
     async hold(sessionId: string, reservationId: string, seatIds: string[], heldUntil: string): Promise<HoldResult> {
       const ids = [...new Set(seatIds)].sort();
       const result = await inTransaction(pool, async (c) => {
-        const onSale = await c.query(
-          `SELECT 1 FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id
-           WHERE s.id = $1 AND e.status = 'published' AND s.starts_at > now()`,
-          [sessionId],
-        );
-        if (onSale.rowCount === 0) return { ok: false, code: 'SESSION_NOT_ON_SALE' } as const;
+        if (!(await onSale(c, sessionId))) return { ok: false, code: 'SESSION_NOT_ON_SALE' } as const;
         const locked = await c.query<{ seat_id: string }>(
           `SELECT seat_id FROM catalog.session_seats
            WHERE session_id = $1 AND seat_id = ANY($2::uuid[]) AND ${HOLDABLE}
@@ -109,25 +139,7 @@ export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, anno
           const got = new Set(locked.rows.map((r) => r.seat_id));
           return { ok: false, code: 'SEAT_UNAVAILABLE', unavailable: ids.filter((id) => !got.has(id)) } as const;
         }
-        const held = await c.query<SeatRow & ChangeRow & { ordinal: number }>(
-          `UPDATE catalog.session_seats ss
-           SET status = 'held', reservation_id = $3, held_until = $4, version = ss.version + 1
-           FROM catalog.seats st, catalog.price_tiers t
-           WHERE ss.session_id = $1 AND ss.seat_id = ANY($2::uuid[]) AND st.id = ss.seat_id AND t.id = ss.tier_id
-           RETURNING ss.seat_id, st.section, st.row_label, st.number, st.ordinal, t.name AS tier, t.price::text AS price, t.currency,
-             ss.version, ss.status, ss.held_until, ss.reservation_id`,
-          [sessionId, ids, reservationId, heldUntil],
-        );
-        const rows = held.rows.sort((a, b) => a.ordinal - b.ordinal);
-        const currency = rows[0]!.currency;
-        const cents = rows.reduce((sum, r) => sum + toCents(r.price), 0);
-        return {
-          changes: rows.map(toChange),
-          ok: true,
-          heldUntil: new Date(heldUntil).toISOString(),
-          total: { amount: fromCents(cents), currency },
-          seats: rows.map(toSeat),
-        } as const;
+        return holdLocked(c, sessionId, ids, reservationId, heldUntil);
       });
       if (result.ok) {
         const { changes, ...answer } = result;
@@ -137,6 +149,45 @@ export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, anno
       // The view let a request through for seats it thought free: show it the truth.
       if (result.code === 'SEAT_UNAVAILABLE') await publish(sessionId, await current(sessionId, result.unavailable));
       return result;
+    },
+
+    /**
+     * General admission: `quantity` free places of an area, all or none.
+     * The free places are locked with SKIP LOCKED (buyers racing for one
+     * area take different places instead of queueing on the same rows; a
+     * place locked by another transaction counts as taken), and the hold
+     * goes through only if enough were locked. A retried call of the same
+     * reservation picks the places it already holds first, so it returns the
+     * same places. The held places then behave exactly like held seats.
+     */
+    async holdArea(sessionId: string, reservationId: string, area: string, quantity: number, heldUntil: string): Promise<HoldResult> {
+      const result = await inTransaction(pool, async (c) => {
+        if (!(await onSale(c, sessionId))) return { ok: false, code: 'SESSION_NOT_ON_SALE' } as const;
+        const locked = await c.query<{ seat_id: string }>(
+          `SELECT ss.seat_id FROM catalog.session_seats ss JOIN catalog.seats st ON st.id = ss.seat_id
+           WHERE ss.session_id = $1 AND st.session_id = $1 AND st.section = $2 AND ${HOLDABLE}
+           ORDER BY (ss.reservation_id IS NOT DISTINCT FROM $3::uuid) DESC, st.number
+           LIMIT $4 FOR UPDATE OF ss SKIP LOCKED`,
+          [sessionId, area, reservationId, quantity],
+        );
+        if (locked.rowCount !== quantity) {
+          const counts = await c.query<{ places: number; available: number }>(
+            `SELECT count(*)::int AS places, count(*) FILTER (WHERE ${HOLDABLE})::int AS available
+             FROM catalog.session_seats ss JOIN catalog.seats st ON st.id = ss.seat_id
+             WHERE ss.session_id = $1 AND st.session_id = $1 AND st.section = $2 AND $3::uuid IS NOT NULL`,
+            [sessionId, area, reservationId],
+          );
+          const { places, available } = counts.rows[0] ?? { places: 0, available: 0 };
+          if (places === 0) return { ok: false, code: 'UNKNOWN_AREA' } as const;
+          // Places locked by racing holds count as free here; never report more than can be had right now.
+          return { ok: false, code: 'SOLD_OUT', available: Math.min(available, locked.rowCount ?? 0) } as const;
+        }
+        return holdLocked(c, sessionId, locked.rows.map((r) => r.seat_id).sort(), reservationId, heldUntil);
+      });
+      if (!result.ok) return result;
+      const { changes, ...answer } = result;
+      await publish(sessionId, changes);
+      return answer;
     },
 
     /** Frees whatever this reservation still holds. Idempotent; never touches sold seats. */

@@ -1,10 +1,22 @@
 import type { Pool } from 'pg';
 import type { Logger } from '../shared/logger';
-import type { SeatView as SeatOnMap } from './schemas';
+import type { AreaView, SeatView as SeatOnMap } from './schemas';
 import { toSeat, type SeatHolds, type SeatRow } from './seat-holds';
 import { isTaken, type SeatState, type SeatView } from './seat-view';
 
 type Placed = Omit<SeatOnMap, 'status'>;
+
+/** A general-admission area's layout: its places' ids (seat rows owned by the session, see migration 004). */
+interface AreaLayout {
+  area: string;
+  tier: string;
+  price: Placed['price'];
+  placeIds: string[];
+}
+interface Layout {
+  seats: Placed[];
+  areas: AreaLayout[];
+}
 
 // A session's seats, tiers and prices do not change once it has sales, and
 // before that only by a layout change; caching them briefly keeps the seat
@@ -20,26 +32,35 @@ export interface SeatMapDeps {
 
 /** Seat maps served from the Redis view, with PostgreSQL as the fallback when Redis is not there. */
 export function createSeatMaps(d: SeatMapDeps) {
-  const layouts = new Map<string, { at: number; seats: Placed[] | undefined }>();
+  const layouts = new Map<string, { at: number; layout: Layout | undefined }>();
 
-  async function layout(sessionId: string): Promise<Placed[] | undefined> {
+  async function layout(sessionId: string): Promise<Layout | undefined> {
     const cached = layouts.get(sessionId);
-    if (cached && Date.now() - cached.at < LAYOUT_TTL_MS) return cached.seats;
+    if (cached && Date.now() - cached.at < LAYOUT_TTL_MS) return cached.layout;
     const visible = await d.pool.query(
       `SELECT 1 FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id WHERE s.id = $1 AND e.status <> 'draft'`,
       [sessionId],
     );
-    const { rows } = await d.pool.query<SeatRow>(
-      `SELECT ss.seat_id, st.section, st.row_label, st.number, t.name AS tier, t.price::text AS price, t.currency
+    const { rows } = await d.pool.query<SeatRow & { ga: boolean }>(
+      `SELECT ss.seat_id, st.section, st.row_label, st.number, t.name AS tier, t.price::text AS price, t.currency, st.session_id IS NOT NULL AS ga
        FROM catalog.session_seats ss
        JOIN catalog.seats st ON st.id = ss.seat_id
        JOIN catalog.price_tiers t ON t.id = ss.tier_id
        WHERE ss.session_id = $1 ORDER BY st.ordinal`,
       [sessionId],
     );
-    const seats = visible.rowCount ? rows.map(toSeat) : undefined;
-    layouts.set(sessionId, { at: Date.now(), seats });
-    return seats;
+    let result: Layout | undefined;
+    if (visible.rowCount) {
+      const areas = new Map<string, AreaLayout>();
+      for (const r of rows.filter((x) => x.ga)) {
+        let a = areas.get(r.section);
+        if (!a) areas.set(r.section, (a = { area: r.section, tier: r.tier, price: { amount: r.price, currency: r.currency }, placeIds: [] }));
+        a.placeIds.push(r.seat_id);
+      }
+      result = { seats: rows.filter((x) => !x.ga).map(toSeat), areas: [...areas.values()].sort((x, y) => x.area.localeCompare(y.area)) };
+    }
+    layouts.set(sessionId, { at: Date.now(), layout: result });
+    return result;
   }
 
   async function states(sessionId: string): Promise<Map<string, SeatState>> {
@@ -63,18 +84,25 @@ export function createSeatMaps(d: SeatMapDeps) {
 
   /** Seats with their status now, and the state each was derived from. */
   async function current(sessionId: string) {
-    const seats = await layout(sessionId);
-    if (!seats) return undefined;
+    const plan = await layout(sessionId);
+    if (!plan) return undefined;
     const now = Date.now();
     const state = await states(sessionId);
+    const statusOf = (s: SeatState | undefined): SeatOnMap['status'] => (s?.status === 'sold' ? 'sold' : isTaken(s, now) ? 'reserved' : 'available');
+    // counts stay those of numbered seats; each standing area has its own.
     const counts = { available: 0, reserved: 0, sold: 0 };
-    const withStatus = seats.map((seat) => {
+    const withStatus = plan.seats.map((seat) => {
       const s = state.get(seat.seatId);
-      const status: SeatOnMap['status'] = s?.status === 'sold' ? 'sold' : isTaken(s, now) ? 'reserved' : 'available';
+      const status = statusOf(s);
       counts[status]++;
       return { seat: { ...seat, status }, state: s };
     });
-    return { withStatus, counts };
+    const areas: AreaView[] = plan.areas.map(({ placeIds, ...a }) => {
+      const c = { available: 0, reserved: 0, sold: 0 };
+      for (const placeId of placeIds) c[statusOf(state.get(placeId))]++;
+      return { ...a, capacity: placeIds.length, ...c };
+    });
+    return { withStatus, counts, areas };
   }
 
   return {
@@ -84,7 +112,7 @@ export function createSeatMaps(d: SeatMapDeps) {
     /** The seat map, or undefined when the session does not exist or is a draft. */
     async get(sessionId: string) {
       const map = await current(sessionId);
-      return map && { sessionId, seats: map.withStatus.map((x) => x.seat), counts: map.counts };
+      return map && { sessionId, seats: map.withStatus.map((x) => x.seat), areas: map.areas, counts: map.counts };
     },
 
     /** The same map with each seat's version and hold end: the live stream's snapshot. */
@@ -94,6 +122,7 @@ export function createSeatMaps(d: SeatMapDeps) {
         map && {
           sessionId,
           counts: map.counts,
+          areas: map.areas,
           seats: map.withStatus.map(({ seat, state }) => ({
             ...seat,
             version: state?.version ?? 0,

@@ -11,7 +11,7 @@ export interface Availability {
   sold: number;
 }
 
-const TIERS = 'SELECT session_id, name, price::text AS price, currency, sections FROM catalog.price_tiers t WHERE session_id = ANY($1::uuid[]) ORDER BY t.price DESC, name';
+const TIERS = 'SELECT session_id, name, price::text AS price, currency, sections, capacity FROM catalog.price_tiers t WHERE session_id = ANY($1::uuid[]) ORDER BY t.price DESC, name';
 
 const sessionView = (r: any, tiers: any[]) => ({
   id: r.id as string,
@@ -21,7 +21,13 @@ const sessionView = (r: any, tiers: any[]) => ({
   endsAt: r.ends_at.toISOString() as string,
   tiers: tiers
     .filter((t) => t.session_id === r.id)
-    .map((t) => ({ name: t.name as string, price: { amount: t.price as string, currency: t.currency as string }, sections: t.sections as string[] })),
+    .map((t) => {
+      const price = { amount: t.price as string, currency: t.currency as string };
+      // A general-admission tier is its area and capacity; a seated one its sections.
+      return t.capacity === null || t.capacity === undefined
+        ? { name: t.name as string, price, sections: t.sections as string[] }
+        : { name: t.name as string, price, area: t.sections[0] as string, capacity: t.capacity as number };
+    }),
 });
 export type SessionView = ReturnType<typeof sessionView> & { availability?: Availability };
 
@@ -62,7 +68,8 @@ function checkSession(s: z.infer<typeof CreateSessionBody>, startsAt: Date, ends
   if (new Set(s.tiers.map((t) => t.name)).size !== s.tiers.length) throw badRequest('tier names must be unique');
   const tierOf = new Map<string, string>();
   for (const t of s.tiers) {
-    for (const section of t.sections) {
+    // A GA area is a section of its own: its name must not be another tier's section or area.
+    for (const section of 'sections' in t ? t.sections : [t.area]) {
       const other = tierOf.get(section);
       if (other) throw badRequest(`section "${section}" is in tiers "${other}" and "${t.name}"`);
       tierOf.set(section, t.name);
@@ -70,6 +77,9 @@ function checkSession(s: z.infer<typeof CreateSessionBody>, startsAt: Date, ends
   }
   return tierOf;
 }
+
+type TierInput = z.infer<typeof CreateSessionBody>['tiers'][number];
+const isArea = (t: TierInput): t is Extract<TierInput, { area: string }> => 'area' in t;
 
 export function createSessionStore(pool: Pool) {
   return {
@@ -89,10 +99,16 @@ export function createSessionStore(pool: Pool) {
         if (!event.rows[0]) throw notFound('event');
         if (event.rows[0].status === 'cancelled') throw conflict('EVENT_CANCELLED', 'a cancelled event gets no new sessions');
         await c.query('SELECT 1 FROM catalog.halls WHERE id = $1 FOR UPDATE', [s.hallId]);
-        const { rows: known } = await c.query<{ section: string }>('SELECT DISTINCT section FROM catalog.seats WHERE hall_id = $1', [s.hallId]);
+        const { rows: known } = await c.query<{ section: string }>(
+          'SELECT DISTINCT section FROM catalog.seats WHERE hall_id = $1 AND session_id IS NULL',
+          [s.hallId],
+        );
         const hallSections = new Set(known.map((r) => r.section));
-        const unknown = [...tierOf.keys()].filter((x) => !hallSections.has(x));
+        const areas = new Set(s.tiers.filter(isArea).map((t) => t.area));
+        const unknown = [...tierOf.keys()].filter((x) => !areas.has(x) && !hallSections.has(x));
         if (unknown.length) throw badRequest(`the hall has no section ${unknown.map((u) => `"${u}"`).join(', ')}`);
+        const clash = [...areas].filter((a) => hallSections.has(a));
+        if (clash.length) throw badRequest(`a standing area cannot share its name with a section of the hall: ${clash.map((u) => `"${u}"`).join(', ')}`);
         // Half-open ranges: a session may start exactly when the previous one ends.
         const overlap = await c.query(
           `SELECT id FROM catalog.sessions WHERE hall_id = $1 AND tstzrange(starts_at, ends_at) && tstzrange($2, $3) LIMIT 1`,
@@ -107,17 +123,31 @@ export function createSessionStore(pool: Pool) {
         );
         const session = rows[0];
         const { rows: tiers } = await c.query(
-          `INSERT INTO catalog.price_tiers (session_id, name, price, currency, sections)
-           SELECT $1, t->>'name', (t->>'amount')::numeric, t->>'currency', ARRAY(SELECT jsonb_array_elements_text(t->'sections'))
+          `INSERT INTO catalog.price_tiers (session_id, name, price, currency, sections, capacity)
+           SELECT $1, t->>'name', (t->>'amount')::numeric, t->>'currency', ARRAY(SELECT jsonb_array_elements_text(t->'sections')), (t->>'capacity')::int
            FROM jsonb_array_elements($2::jsonb) t
-           RETURNING id, session_id, name, price::text AS price, currency, sections`,
-          [session.id, JSON.stringify(s.tiers.map((t) => ({ name: t.name, ...t.price, sections: t.sections })))],
+           RETURNING id, session_id, name, price::text AS price, currency, sections, capacity`,
+          [
+            session.id,
+            JSON.stringify(
+              s.tiers.map((t) =>
+                isArea(t) ? { name: t.name, ...t.price, sections: [t.area], capacity: t.capacity } : { name: t.name, ...t.price, sections: t.sections },
+              ),
+            ),
+          ],
+        );
+        // General admission: one seat row per place, owned by this session (see migration 004).
+        await c.query(
+          `INSERT INTO catalog.seats (hall_id, session_id, section, row_label, number, ordinal)
+           SELECT $2, $1, t.sections[1], 'GA', n, n FROM catalog.price_tiers t, generate_series(1, t.capacity) n
+           WHERE t.session_id = $1 AND t.capacity IS NOT NULL`,
+          [session.id, s.hallId],
         );
         await c.query(
           `INSERT INTO catalog.session_seats (session_id, seat_id, tier_id)
            SELECT $1, st.id, t.id FROM catalog.seats st
            JOIN catalog.price_tiers t ON t.session_id = $1 AND st.section = ANY(t.sections)
-           WHERE st.hall_id = $2`,
+           WHERE (st.hall_id = $2 AND st.session_id IS NULL AND t.capacity IS NULL) OR (st.session_id = $1 AND t.capacity IS NOT NULL)`,
           [session.id, s.hallId],
         );
         return sessionView(session, tiers);

@@ -91,8 +91,12 @@ export function createVenueStore(pool: Pool) {
           const sessionIds = sessions.map((s) => s.id);
           await assertNoSales(c, sessionIds);
           await assertTiersFit(c, hallId, plan.sections);
-          await c.query('DELETE FROM catalog.session_seats WHERE session_id = ANY($1::uuid[])', [sessionIds]);
-          await c.query('DELETE FROM catalog.seats WHERE hall_id = $1', [hallId]);
+          // Sessions' general-admission places (seats with session_id) do not depend on the layout: they stay.
+          await c.query(
+            'DELETE FROM catalog.session_seats ss USING catalog.seats st WHERE ss.session_id = ANY($1::uuid[]) AND st.id = ss.seat_id AND st.session_id IS NULL',
+            [sessionIds],
+          );
+          await c.query('DELETE FROM catalog.seats WHERE hall_id = $1 AND session_id IS NULL', [hallId]);
           await insertSeats(c, hallId, plan);
           // Each session's tiers, unchanged, priced onto the new seats (as createSession does).
           await c.query(
@@ -100,8 +104,8 @@ export function createVenueStore(pool: Pool) {
              SELECT t.session_id, st.id, t.id
              FROM catalog.sessions s
              JOIN catalog.price_tiers t ON t.session_id = s.id
-             JOIN catalog.seats st ON st.hall_id = s.hall_id AND st.section = ANY(t.sections)
-             WHERE s.hall_id = $1`,
+             JOIN catalog.seats st ON st.hall_id = s.hall_id AND st.session_id IS NULL AND st.section = ANY(t.sections)
+             WHERE s.hall_id = $1 AND t.capacity IS NULL`,
             [hallId],
           );
           return { hall: { id: hallId, venueId, name: h.name, seatCount: plan.count, sections: h.sections }, sessionIds };
@@ -144,7 +148,7 @@ async function assertTiersFit(c: Db, hallId: string, sections: Set<string>): Pro
   const { rows } = await c.query<{ session_id: string; tier: string; section: string }>(
     `SELECT t.session_id, t.name AS tier, x.section
      FROM catalog.price_tiers t JOIN catalog.sessions s ON s.id = t.session_id, unnest(t.sections) AS x(section)
-     WHERE s.hall_id = $1 ORDER BY t.session_id, t.name, x.section`,
+     WHERE s.hall_id = $1 AND t.capacity IS NULL ORDER BY t.session_id, t.name, x.section`,
     [hallId],
   );
   const missing = rows.filter((r) => !sections.has(r.section));

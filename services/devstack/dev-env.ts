@@ -44,6 +44,8 @@ export interface DevSecrets {
   jwtPublicKey: string;
   serviceToken: string;
   ticketSigningKey: string;
+  /** HMAC key of waiting-room queue and admission tokens. */
+  waitingRoomKey: string;
 }
 
 /**
@@ -67,14 +69,15 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     writeSecretFile(pubFile, publicKey);
   }
 
-  let stored: Partial<Pick<DevSecrets, 'serviceToken' | 'ticketSigningKey'>> = {};
+  let stored: Partial<Pick<DevSecrets, 'serviceToken' | 'ticketSigningKey' | 'waitingRoomKey'>> = {};
   if (fs.existsSync(secretsFile)) {
     stored = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as typeof stored;
   }
-  if (!stored.serviceToken || !stored.ticketSigningKey) {
+  if (!stored.serviceToken || !stored.ticketSigningKey || !stored.waitingRoomKey) {
     stored = {
       serviceToken: stored.serviceToken || randomBytes(32).toString('base64url'),
       ticketSigningKey: stored.ticketSigningKey || randomBytes(32).toString('base64url'),
+      waitingRoomKey: stored.waitingRoomKey || randomBytes(32).toString('base64url'),
     };
     writeSecretFile(secretsFile, `${JSON.stringify(stored, null, 2)}\n`);
   }
@@ -84,6 +87,7 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     jwtPublicKey: fs.readFileSync(pubFile, 'utf8'),
     serviceToken: stored.serviceToken!,
     ticketSigningKey: stored.ticketSigningKey!,
+    waitingRoomKey: stored.waitingRoomKey!,
   };
 }
 
@@ -166,6 +170,8 @@ export function serviceEnv(
         ...redis,
         ...temporal,
         TICKET_SIGNING_KEY: secrets.ticketSigningKey,
+        CATALOG_URL: url('catalog'),
+        WAITING_ROOM_TOKEN_KEY: secrets.waitingRoomKey,
         HOLD_TTL_SECONDS: String(opts.holdTtlSeconds ?? 600),
       });
       break;

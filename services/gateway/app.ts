@@ -67,7 +67,7 @@ export function createGatewayApp(d: GatewayDeps): Express {
     cors({
       origin: (origin, cb) => cb(null, origin !== undefined && d.corsOrigins.includes(origin)),
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'RateLimit-Remaining'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Admission-Token'],
       maxAge: 600,
     }),
   );

@@ -4,6 +4,7 @@ import {
   LogoutBody, RefreshBody, RegisterBody, RejectApplicationBody, SubmitApplicationBody, TokenPair, UserView,
 } from '../auth/schemas';
 import { ConfirmBody, ReserveBody } from '../booking/schemas';
+import { QueuePlace, QueueStatus, RoomBody, RoomView } from '../booking/waiting-room-schemas';
 import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, ListEventsQuery, OrganizerEventsQuery, SeatMap,
   UpdateEventBody,
@@ -78,8 +79,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/v1/sessions/{id}/seat-map/live', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Live seat changes (Server-Sent Events): a "snapshot" event, then a "seats" event per change, holds that lapse included', stream: true, ok: { status: 200, description: 'an event stream', contentType: 'text/event-stream' }, errors: [404] },
   { method: 'get', path: '/api/v1/sessions/{id}/seat-map', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Every seat of a session with its tier, price and status', ok: { status: 200, description: 'the seat map', schema: SeatMap }, errors: [404] },
 
+  // Flash sales
+  { method: 'put', path: '/api/v1/sessions/{id}/waiting-room', upstream: 'booking', access: organizer, tag: 'Flash sales', summary: "Open or close a session's waiting room with its admission rate (organizer of the event); opening starts a new, empty queue whose gate admits ceil(rate/60) at once, then admissionsPerMinute per minute", body: RoomBody, ok: { status: 200, description: 'the waiting room', schema: RoomView }, errors: [400, 401, 403, 404, 503] },
+  { method: 'get', path: '/api/v1/sessions/{id}/waiting-room', upstream: 'booking', access: 'public', tag: 'Flash sales', summary: "A session's waiting room: enabled, admission rate, how many wait and how many were admitted", ok: { status: 200, description: 'the waiting room', schema: RoomView }, errors: [400, 404] },
+  { method: 'post', path: '/api/v1/sessions/{id}/queue', upstream: 'booking', access: customer, tag: 'Flash sales', summary: 'Join the waiting room: a signed queue token with your place, first come first served; joining again returns the same place; 409 WAITING_ROOM_CLOSED when the session has no open room', ok: { status: 201, description: 'the queue place', schema: QueuePlace }, errors: [400, 401, 403, 404, 409] },
+  { method: 'get', path: '/api/v1/queue/{token}', upstream: 'booking', access: 'user', tag: 'Flash sales', summary: 'Your place in the queue (holder of the token), or once admitted an admission token to send as X-Admission-Token on POST /api/v1/reservations; it expires 10 minutes after the gate reached you', ok: { status: 200, description: 'waiting, admitted or expired', schema: QueueStatus }, errors: [400, 401, 404] },
+  { method: 'get', path: '/api/v1/queue/{token}/live', upstream: 'booking', access: 'user', tag: 'Flash sales', summary: 'Your place in the queue, live (Server-Sent Events, holder of the token): a "position" event about every second, then an "admitted" (or "expired"/"closed") event, and the stream ends', stream: true, ok: { status: 200, description: 'an event stream', contentType: 'text/event-stream' }, errors: [401, 404] },
+
   // Booking
-  { method: 'post', path: '/api/v1/reservations', upstream: 'booking', access: customer, tag: 'Booking', summary: 'Hold seats for 10 minutes', body: ReserveBody, headers: { 'Idempotency-Key': 'the same key returns the same reservation' }, ok: { status: 201, description: 'the active reservation with expiresAt' }, errors: [400, 401, 403, 409, 422, 503] },
+  { method: 'post', path: '/api/v1/reservations', upstream: 'booking', access: customer, tag: 'Booking', summary: 'Hold seats for 10 minutes', body: ReserveBody, headers: { 'Idempotency-Key': 'the same key returns the same reservation', 'X-Admission-Token': 'required when the session has an open waiting room: the admissionToken of GET /api/v1/queue/{token}; 403 ADMISSION_REQUIRED without it, 403 ADMISSION_INVALID when forged, expired, or issued to another user or session' }, ok: { status: 201, description: 'the active reservation with expiresAt' }, errors: [400, 401, 403, 409, 422, 503] },
   { method: 'get', path: '/api/v1/reservations', upstream: 'booking', access: 'user', tag: 'Booking', summary: "The caller's reservations, newest first", ok: { status: 200, description: 'reservations' }, errors: [401] },
   { method: 'get', path: '/api/v1/reservations/{id}', upstream: 'booking', access: 'user', tag: 'Booking', summary: 'A reservation (owner or admin)', ok: { status: 200, description: 'the reservation' }, errors: [401, 404] },
   { method: 'post', path: '/api/v1/reservations/{id}/confirm', upstream: 'booking', access: customer, tag: 'Booking', summary: 'Pay and receive tickets (owner)', body: ConfirmBody, ok: { status: 200, description: 'the confirmed reservation with its tickets' }, errors: [400, 401, 402, 404, 409, 503] },

@@ -79,6 +79,12 @@ export const schemas = {
     /** Temporal calls taking longer answer 503 instead of hanging the buyer. */
     TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
     MAX_SEATS_PER_RESERVATION: z.coerce.number().int().positive().default(10),
+    /** The catalog, asked who owns a session (waiting-room settings are the organizer's). */
+    CATALOG_URL: url,
+    /** HMAC key of waiting-room queue and admission tokens. */
+    WAITING_ROOM_TOKEN_KEY: z.string().min(16),
+    /** How long an admission lasts once the gate reaches a buyer (longer than a hold). */
+    WAITING_ROOM_ADMISSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
   }),
   payment: z.object({ ...common, ...database }),
   worker: z.object({

@@ -42,6 +42,12 @@ const SPEC: Record<string, 'anyone' | 'user' | Role[]> = {
   'GET /api/v1/sessions/{id}/seat-map': 'anyone',
   'GET /api/v1/sessions/{id}/seat-map/live': 'anyone',
 
+  'PUT /api/v1/sessions/{id}/waiting-room': ['organizer'],
+  'GET /api/v1/sessions/{id}/waiting-room': 'anyone',
+  'POST /api/v1/sessions/{id}/queue': ['customer'],
+  'GET /api/v1/queue/{token}': 'user',
+  'GET /api/v1/queue/{token}/live': 'user',
+
   'POST /api/v1/reservations': ['customer'],
   'GET /api/v1/reservations': 'user',
   'GET /api/v1/reservations/{id}': 'user',

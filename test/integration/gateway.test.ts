@@ -70,10 +70,11 @@ describe('gateway', () => {
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await raw('/api/v1/reservations', {
       method: 'OPTIONS',
-      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key' },
+      headers: { origin: ALLOWED_ORIGIN, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,idempotency-key,x-admission-token' },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('idempotency-key');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('x-admission-token');
   });
 
   it('refuses bodies over the limit with 413 problem+json', async () => {

@@ -52,6 +52,7 @@ export const testSecrets = (): DevSecrets => {
     jwtPublicKey: publicKey,
     serviceToken: randomBytes(24).toString('base64url'),
     ticketSigningKey: randomBytes(24).toString('base64url'),
+    waitingRoomKey: randomBytes(24).toString('base64url'),
   };
 };
 

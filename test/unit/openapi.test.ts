@@ -15,8 +15,10 @@ describe('the OpenAPI document', () => {
   it('documents request bodies from the schemas the services validate with', () => {
     const reserve = (doc.paths['/api/v1/reservations'] as any).post;
     const schema = reserve.requestBody.content['application/json'].schema;
-    expect(schema.required.sort()).toEqual(['seatIds', 'sessionId']);
+    // Exactly one of seatIds and generalAdmission (checked by the schema's refinement): neither is required alone.
+    expect(schema.required.sort()).toEqual(['sessionId']);
     expect(schema.properties.seatIds.items.format).toBe('uuid');
+    expect(schema.properties.generalAdmission.properties.quantity).toMatchObject({ type: 'integer', minimum: 1, maximum: 10 });
     expect(reserve.security).toEqual([{ bearer: [] }]);
   });
 

@@ -11,6 +11,7 @@ import { createServiceClient } from '../../services/shared/service-client';
 import { BookingWorkflow, cancelUpdate, confirmUpdate, holdUpdate, stateQuery } from '../../workflows/booking';
 import { testInfra } from '../infra-env';
 import { smallSession } from '../support/catalog';
+import { gaSession } from '../support/general-admission';
 import { startStack, WORKFLOW_BUNDLE, type Stack } from '../support/stack';
 
 const HOLD_TTL_MS = 10 * 60_000;
@@ -27,6 +28,7 @@ describe('BookingWorkflow (time-skipping)', () => {
   /** When set, replaces chargePayment: lets a test lose the provider's answer. */
   let chargeFault: typeof activities.chargePayment | undefined;
   let session: Awaited<ReturnType<typeof smallSession>>;
+  let standing: Awaited<ReturnType<typeof gaSession>>;
   let userId: string;
   const taskQueue = `booking-ts-${randomUUID()}`;
 
@@ -54,6 +56,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     stack = await startStack({ worker: false });
     const organizer = await stack.newUserWithRole('organizer');
     session = await smallSession(stack.api, organizer.token);
+    standing = await gaSession(stack.api, organizer.token, 5);
     userId = (await stack.newCustomer()).user.id;
     const client = (name: 'catalog' | 'booking' | 'payment') => createServiceClient(stack.urls[name], stack.secrets.serviceToken);
     const real = createBookingActivities({ catalog: client('catalog'), booking: client('booking'), payment: client('payment') });
@@ -204,5 +207,62 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'available', reservation_id: null })));
     expect((await handle.result()).phase).toBe('cancelled');
     await keepHistory('cancelled', handle);
+  });
+
+  it('general admission: the hold picks the places, confirm sells exactly those and issues a ticket per place', async () => {
+    const reservationId = randomUUID();
+    const handle = await env.client.workflow.start(BookingWorkflow, {
+      taskQueue,
+      workflowId: `booking-${reservationId}`,
+      args: [
+        {
+          reservationId,
+          userId,
+          sessionId: standing.sessionId,
+          seatIds: [],
+          generalAdmission: { area: 'Floor', quantity: 3 },
+          holdTtlMs: HOLD_TTL_MS,
+          searchAttributes: false,
+        },
+      ],
+    });
+    const hold = await handle.executeUpdate(holdUpdate);
+    if (!hold.ok) throw new Error(`hold failed: ${JSON.stringify(hold)}`);
+    const places = hold.reservation.seats;
+    expect(places).toHaveLength(3);
+    expect(places.every((p) => p.section === 'Floor' && p.row === 'GA' && p.tier === 'Standing')).toBe(true);
+    expect(new Set(places.map((p) => p.number)).size).toBe(3);
+    expect(hold.reservation.total).toEqual({ amount: '75.00', currency: 'EUR' });
+    const ids = places.map((p) => p.seatId);
+    const rowsOf = async () =>
+      (
+        await stack.pool.query('SELECT status, reservation_id FROM catalog.session_seats WHERE session_id = $1 AND seat_id = ANY($2::uuid[])', [
+          standing.sessionId,
+          ids,
+        ])
+      ).rows;
+    expect(await rowsOf()).toEqual(ids.map(() => ({ status: 'held', reservation_id: reservationId })));
+
+    // Only 2 of 5 places are left: a request for 3 is refused whole.
+    const otherId = randomUUID();
+    const other = await env.client.workflow.start(BookingWorkflow, {
+      taskQueue,
+      workflowId: `booking-${otherId}`,
+      args: [
+        { reservationId: otherId, userId, sessionId: standing.sessionId, seatIds: [], generalAdmission: { area: 'Floor', quantity: 3 }, holdTtlMs: HOLD_TTL_MS, searchAttributes: false },
+      ],
+    });
+    expect(await other.executeUpdate(holdUpdate)).toEqual({ ok: false, code: 'SOLD_OUT', available: 2 });
+    // (A query, not result(): awaiting a result lets the test server skip time, which would end the first hold.)
+    expect((await other.query(stateQuery)).phase).toBe('rejected');
+
+    await env.sleep(5 * 60_000);
+    const { reservation: confirmed, tickets } = await handle.executeUpdate(confirmUpdate, { args: [{ paymentToken: 'tok_visa' }] });
+    expect(confirmed.status).toBe('confirmed');
+    expect(tickets.map((t) => t.seat.seatId).sort()).toEqual([...ids].sort());
+    expect(tickets.every((t) => t.seat.section === 'Floor' && t.seat.row === 'GA')).toBe(true);
+    expect((await handle.result()).phase).toBe('confirmed');
+    expect(await rowsOf()).toEqual(ids.map(() => ({ status: 'sold', reservation_id: reservationId })));
+    await keepHistory('ga-confirmed', handle);
   });
 });

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** The waiting room's public shapes (validated by booking, documented by the gateway). */
+export const RoomBody = z.strictObject({
+  enabled: z.boolean(),
+  admissionsPerMinute: z.number().int().min(1).max(100_000),
+});
+
+export const RoomView = z.object({
+  sessionId: z.uuid(),
+  enabled: z.boolean(),
+  admissionsPerMinute: z.number().int().nullable(),
+  initialBurst: z.number().int().nullable(),
+  waiting: z.number().int(),
+  admitted: z.number().int(),
+});
+
+export const QueuePlace = z.object({ token: z.string(), position: z.number().int(), etaSeconds: z.number().int() });
+
+export const QueueStatus = z.union([
+  z.object({ status: z.literal('waiting'), position: z.number().int(), etaSeconds: z.number().int() }),
+  z.object({ status: z.literal('admitted'), admissionToken: z.string(), expiresAt: z.iso.datetime() }),
+  z.object({ status: z.literal('expired'), expiredAt: z.iso.datetime() }),
+]);

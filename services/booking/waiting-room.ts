@@ -1,0 +1,342 @@
+import type { Express, Request, RequestHandler, Response } from 'express';
+import type Redis from 'ioredis';
+import type { Pool } from 'pg';
+import { z } from 'zod';
+import { currentUser, requireRole, type Principal } from '../shared/auth';
+import { inTransaction } from '../shared/db';
+import { forbidden, HttpError, notFound } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import type { ServiceClient } from '../shared/service-client';
+import { parse, uuid } from '../shared/validation';
+import { QueueStatus, RoomBody } from './waiting-room-schemas';
+import { signAdmissionToken, signQueueToken, verifyAdmissionToken, verifyQueueToken, type QueueTicket } from './waiting-room-tokens';
+
+/**
+ * Flash-sale waiting rooms.
+ *
+ * The organizer of a session turns its room on with an admission rate. Buyers
+ * join a queue in Redis (an atomic counter: first come, first served; joining
+ * again returns the same place). No background job admits anyone: the gate is
+ * a function of time,
+ *
+ *   admitted(now) = baseAdmitted + floor((now - baseAt) * admissionsPerMinute / 60000)
+ *
+ * where the room opens with an initial burst of one second's worth of
+ * admissions (ceil(rate / 60), at least 1) at the moment it is enabled. A rate
+ * change re-bases the gate at its current value, so nobody admitted is
+ * un-admitted. A buyer whose position is ≤ the gate is admitted: they get a
+ * signed admission token, valid for ADMISSION_TTL from the moment the gate
+ * reached them (or they joined, if later), to present as X-Admission-Token on
+ * POST /api/v1/reservations of that session.
+ *
+ * The settings live in PostgreSQL (booking.waiting_rooms) and are mirrored to
+ * Redis for a minute at a time (the reservation hot path reads the mirror; a
+ * miss or a Redis failure reads PostgreSQL). Disabling and re-enabling a room
+ * opens a new generation: a fresh, empty queue; older tokens stop counting.
+ */
+
+type Status = z.infer<typeof QueueStatus>;
+
+export const ADMISSION_HEADER = 'x-admission-token';
+
+export interface Room {
+  sessionId: string;
+  enabled: boolean;
+  admissionsPerMinute: number;
+  generation: number;
+  baseAdmitted: number;
+  baseAt: number;
+}
+
+export const initialBurst = (rate: number) => Math.max(1, Math.ceil(rate / 60));
+
+/** How many positions the gate has reached at `now`. */
+export const gate = (r: Room, now: number) => r.baseAdmitted + Math.floor((Math.max(0, now - r.baseAt) * r.admissionsPerMinute) / 60_000);
+
+/** When the gate reaches `position`. */
+export const gateTime = (r: Room, position: number) =>
+  position <= r.baseAdmitted ? r.baseAt : r.baseAt + Math.ceil(((position - r.baseAdmitted) * 60_000) / r.admissionsPerMinute);
+
+const MIRROR_TTL_SECONDS = 60;
+const QUEUE_TTL_SECONDS = 7 * 86_400;
+const LIVE_TICK_MS = 1_000;
+const roomKey = (sessionId: string) => `wr:${sessionId}:room`;
+const seqKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:seq`;
+const membersKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:members`;
+
+/** Returns "position:joinedAtMs", the existing one for a returning user. */
+const JOIN = `
+local v = redis.call('HGET', KEYS[2], ARGV[1])
+if v then return v end
+local p = redis.call('INCR', KEYS[1])
+v = p .. ':' .. ARGV[2]
+redis.call('HSET', KEYS[2], ARGV[1], v)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return v`;
+
+const roomOf = (r: any): Room => ({
+  sessionId: r.session_id,
+  enabled: r.enabled,
+  admissionsPerMinute: r.admissions_per_minute,
+  generation: Number(r.generation),
+  baseAdmitted: Number(r.base_admitted),
+  baseAt: r.base_at.getTime(),
+});
+
+export interface WaitingRoomDeps {
+  pool: Pool;
+  redis: Redis;
+  catalog: ServiceClient;
+  tokenKey: string;
+  admissionTtlMs: number;
+  logger: Logger;
+}
+
+interface CatalogSession {
+  organizerId: string;
+  eventStatus: string;
+}
+
+export function createWaitingRoom(d: WaitingRoomDeps) {
+  const { pool, redis, logger } = d;
+
+  async function session(sessionId: string): Promise<CatalogSession> {
+    try {
+      return await d.catalog.request<CatalogSession>('GET', `/internal/sessions/${sessionId}`);
+    } catch (err) {
+      if (err instanceof HttpError && err.status < 500) throw err.status === 404 ? notFound('session') : err;
+      logger.warn({ err, sessionId }, 'catalog unavailable');
+      throw new HttpError(503, 'CATALOG_UNAVAILABLE', 'the catalog is unavailable; retry shortly');
+    }
+  }
+
+  async function fromDb(sessionId: string): Promise<Room | undefined> {
+    const { rows } = await pool.query('SELECT * FROM booking.waiting_rooms WHERE session_id = $1', [sessionId]);
+    return rows[0] && roomOf(rows[0]);
+  }
+
+  async function mirror(sessionId: string, room: Room | undefined) {
+    await redis.set(roomKey(sessionId), JSON.stringify(room ?? { none: true }), 'EX', MIRROR_TTL_SECONDS);
+  }
+
+  /** The room's settings: the Redis mirror, else PostgreSQL (then mirrored). */
+  async function room(sessionId: string): Promise<Room | undefined> {
+    let cached: string | null = null;
+    try {
+      cached = await redis.get(roomKey(sessionId));
+    } catch (err) {
+      logger.warn({ err, sessionId }, 'waiting-room mirror unavailable; reading PostgreSQL');
+    }
+    if (cached) {
+      const parsed = JSON.parse(cached) as Room | { none: true };
+      return 'none' in parsed ? undefined : parsed;
+    }
+    const r = await fromDb(sessionId);
+    await mirror(sessionId, r).catch(() => undefined);
+    return r;
+  }
+
+  async function counts(r: Room | undefined, now: number) {
+    if (!r?.enabled) return { waiting: 0, admitted: 0 };
+    const joined = Number((await redis.get(seqKey(r.sessionId, r.generation))) ?? 0);
+    const admitted = Math.min(joined, gate(r, now));
+    return { waiting: joined - admitted, admitted };
+  }
+
+  async function view(sessionId: string, r: Room | undefined) {
+    return {
+      sessionId,
+      enabled: r?.enabled ?? false,
+      admissionsPerMinute: r?.admissionsPerMinute ?? null,
+      initialBurst: r ? initialBurst(r.admissionsPerMinute) : null,
+      ...(await counts(r, Date.now())),
+    };
+  }
+
+  async function configure(user: Principal, sessionId: string, body: z.infer<typeof RoomBody>) {
+    const s = await session(sessionId);
+    if (s.organizerId !== user.userId) throw forbidden('only the organizer of this event manages its waiting room');
+    const saved = await inTransaction(pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`waiting-room:${sessionId}`]);
+      const { rows } = await c.query('SELECT * FROM booking.waiting_rooms WHERE session_id = $1', [sessionId]);
+      const old = rows[0] ? roomOf(rows[0]) : undefined;
+      const now = Date.now();
+      let next: Room;
+      if (body.enabled && !old?.enabled) {
+        // Opening: a new generation, an empty queue, the initial burst.
+        next = {
+          sessionId,
+          enabled: true,
+          admissionsPerMinute: body.admissionsPerMinute,
+          generation: Math.max(now, (old?.generation ?? 0) + 1),
+          baseAdmitted: initialBurst(body.admissionsPerMinute),
+          baseAt: now,
+        };
+      } else if (body.enabled && old && old.admissionsPerMinute !== body.admissionsPerMinute) {
+        next = { ...old, admissionsPerMinute: body.admissionsPerMinute, baseAdmitted: gate(old, now), baseAt: now };
+      } else if (old) {
+        next = { ...old, enabled: body.enabled, admissionsPerMinute: body.admissionsPerMinute };
+      } else {
+        next = { sessionId, enabled: false, admissionsPerMinute: body.admissionsPerMinute, generation: 0, baseAdmitted: 0, baseAt: now };
+      }
+      await c.query(
+        `INSERT INTO booking.waiting_rooms (session_id, enabled, admissions_per_minute, generation, base_admitted, base_at, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (session_id) DO UPDATE SET enabled = EXCLUDED.enabled, admissions_per_minute = EXCLUDED.admissions_per_minute,
+           generation = EXCLUDED.generation, base_admitted = EXCLUDED.base_admitted, base_at = EXCLUDED.base_at,
+           updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        [sessionId, next.enabled, next.admissionsPerMinute, next.generation, next.baseAdmitted, new Date(next.baseAt), user.userId],
+      );
+      return next;
+    });
+    try {
+      await mirror(sessionId, saved);
+    } catch (err) {
+      // PostgreSQL holds the change; the stale mirror lapses within MIRROR_TTL_SECONDS.
+      logger.warn({ err, sessionId }, 'waiting-room mirror not updated');
+    }
+    return view(sessionId, saved);
+  }
+
+  async function join(user: Principal, sessionId: string) {
+    const r = await room(sessionId);
+    if (!r?.enabled) {
+      await session(sessionId); // 404 for an unknown session
+      throw new HttpError(409, 'WAITING_ROOM_CLOSED', 'this session has no open waiting room; reserve directly');
+    }
+    const v = (await redis.eval(
+      JOIN,
+      2,
+      seqKey(sessionId, r.generation),
+      membersKey(sessionId, r.generation),
+      user.userId,
+      String(Date.now()),
+      String(QUEUE_TTL_SECONDS),
+    )) as string;
+    const position = Number(v.split(':')[0]);
+    const token = signQueueToken(d.tokenKey, { userId: user.userId, sessionId, generation: r.generation, position });
+    return { token, position, etaSeconds: eta(r, position, Date.now()) };
+  }
+
+  const eta = (r: Room, position: number, now: number) => Math.max(0, Math.ceil((gateTime(r, position) - now) / 1000));
+
+  /** The holder's queue place; anyone else's (or a forged one) is not found. */
+  function place(user: Principal, token: string): QueueTicket {
+    const t = verifyQueueToken(d.tokenKey, token);
+    if (!t || t.userId !== user.userId) throw notFound('queue place');
+    return t;
+  }
+
+  async function status(t: QueueTicket): Promise<Status> {
+    const r = await room(t.sessionId);
+    if (!r || r.generation !== t.generation) throw notFound('queue place');
+    const now = Date.now();
+    if (r.enabled && t.position > gate(r, now)) return { status: 'waiting', position: t.position, etaSeconds: eta(r, t.position, now) };
+    // Admitted (or the room was switched off, when the token is not needed but harmless).
+    const joined = await redis.hget(membersKey(t.sessionId, t.generation), t.userId).catch(() => null);
+    const joinedAt = joined ? Number(joined.split(':')[1]) : 0;
+    const expiresAt = Math.max(joinedAt, gateTime(r, t.position)) + d.admissionTtlMs;
+    if (expiresAt <= now) return { status: 'expired', expiredAt: new Date(expiresAt).toISOString() };
+    const admissionToken = signAdmissionToken(d.tokenKey, { userId: t.userId, sessionId: t.sessionId, generation: t.generation, expiresAt });
+    return { status: 'admitted', admissionToken, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  async function live(t: QueueTicket, req: Request, res: Response) {
+    let current = await status(t); // 404 before the stream starts
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    let timer: NodeJS.Timeout | undefined;
+    let closed = false;
+    const finish = () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      res.end();
+    };
+    req.on('close', () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+    });
+    const tick = async () => {
+      if (closed) return;
+      res.write(`event: ${current.status === 'waiting' ? 'position' : current.status}\ndata: ${JSON.stringify(current)}\n\n`);
+      if (current.status !== 'waiting') return finish();
+      timer = setTimeout(async () => {
+        try {
+          current = await status(t);
+        } catch (err) {
+          if (!(err instanceof HttpError)) logger.warn({ err }, 'waiting-room live status failed');
+          res.write(`event: closed\ndata: ${JSON.stringify({ status: 'closed' })}\n\n`);
+          return finish();
+        }
+        await tick();
+      }, LIVE_TICK_MS);
+    };
+    await tick();
+  }
+
+  /**
+   * POST /api/v1/reservations: a session with an open waiting room needs the
+   * caller's admission for it. The body is only looked at for its sessionId;
+   * everything else is the reservation handler's to validate.
+   */
+  const admission: RequestHandler = async (req, _res, next) => {
+    const sessionId = (req.body as { sessionId?: unknown } | undefined)?.sessionId;
+    if (typeof sessionId !== 'string' || !uuid.safeParse(sessionId).success) return next();
+    const r = await room(sessionId);
+    if (!r?.enabled) return next();
+    const header = req.headers[ADMISSION_HEADER];
+    const token = Array.isArray(header) ? header[0] : header;
+    if (!token) throw new HttpError(403, 'ADMISSION_REQUIRED', 'this session has a waiting room: join its queue and present your admission as X-Admission-Token');
+    const a = verifyAdmissionToken(d.tokenKey, token);
+    const user = currentUser(req);
+    if (!a || a.userId !== user.userId || a.sessionId !== sessionId || a.generation !== r.generation) {
+      throw new HttpError(403, 'ADMISSION_INVALID', 'the admission token is not valid for you and this session');
+    }
+    if (a.expiresAt <= Date.now()) throw new HttpError(403, 'ADMISSION_INVALID', 'the admission token has expired');
+    next();
+  };
+
+  const sessionParam = (req: Request) => parse(uuid, req.params.id, 'path.id');
+  const tokenParam = (req: Request) => parse(z.string().min(1).max(300), req.params.token, 'path.token');
+
+  function routes(app: Express) {
+    const organizer = requireRole('organizer');
+    const customer = requireRole('customer');
+
+    app.put('/api/v1/sessions/:id/waiting-room', organizer, async (req, res) => {
+      const sessionId = sessionParam(req);
+      const body = parse(RoomBody, req.body);
+      res.json(await configure(currentUser(req), sessionId, body));
+    });
+
+    app.get('/api/v1/sessions/:id/waiting-room', async (req, res) => {
+      const sessionId = sessionParam(req);
+      const r = await room(sessionId);
+      if (!r) {
+        const s = await session(sessionId);
+        if (s.eventStatus === 'draft' && s.organizerId !== req.user?.userId) throw notFound('session');
+      }
+      res.json(await view(sessionId, r));
+    });
+
+    app.post('/api/v1/sessions/:id/queue', customer, async (req, res) => {
+      res.status(201).json(await join(currentUser(req), sessionParam(req)));
+    });
+
+    app.get('/api/v1/queue/:token', async (req, res) => {
+      res.json(await status(place(currentUser(req), tokenParam(req))));
+    });
+
+    app.get('/api/v1/queue/:token/live', async (req, res) => {
+      await live(place(currentUser(req), tokenParam(req)), req, res);
+    });
+  }
+
+  return { routes, admission, room };
+}
+export type WaitingRoom = ReturnType<typeof createWaitingRoom>;
