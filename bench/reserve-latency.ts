@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { apiClient, signIn } from '../services/devstack/api-client';
 import { DEMO_ACCOUNTS, DEMO_EVENT_TITLE } from '../services/devstack/seed';
+import { percentile } from './load';
 
 const { values } = parseArgs({
   options: {
@@ -16,8 +17,6 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '10' },
   },
 });
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 async function main() {
   const api = apiClient(values.gateway!);

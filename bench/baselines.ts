@@ -1,0 +1,173 @@
+/**
+ * Baselines for the reservation path: what the bare building blocks do on this
+ * machine, without any of our code in between. Run by hand while `npm run up` runs:
+ *   node dist/bench/baselines.js [--concurrency 50] [--seconds 10] [--only express|pg|temporal]
+ *
+ * - express:  GET of a constant JSON body from an in-process Express 5 app,
+ *             driven over keep-alive HTTP from the same process.
+ * - pg:       conditional UPDATE of a random row of a 10,000-row scratch table
+ *             (bench_seats, created and dropped here) in the ticketing database.
+ * - temporal: Update-with-Start of a no-op workflow (bench/noop-workflow.ts) on
+ *             the dev Temporal server, served by an in-process worker on its own task queue.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import express from 'express';
+import { Pool } from 'pg';
+import { DEV_INFRA_OPTIONS, infraUrls } from '../services/devstack/infra';
+import { TEMPORAL_NAMESPACE } from '../services/devstack/dev-env';
+import { runLoad, tableRow, TABLE_HEADER, type LoadOptions, type LoadResult } from './load';
+import { noop, noopUpdate } from './noop-workflow';
+
+const BASELINES = ['express', 'pg', 'temporal'] as const;
+type Baseline = (typeof BASELINES)[number];
+
+const dev = infraUrls(DEV_INFRA_OPTIONS);
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '10' },
+    only: { type: 'string' },
+    'database-url': { type: 'string', default: dev.databaseUrl },
+    temporal: { type: 'string', default: dev.temporalAddress },
+  },
+});
+const concurrency = Number(values.concurrency);
+const seconds = Number(values.seconds);
+if (!(concurrency >= 1) || !(seconds > 0)) throw new Error('--concurrency and --seconds must be positive numbers');
+if (values.only !== undefined && !BASELINES.includes(values.only as Baseline)) {
+  throw new Error(`--only must be one of ${BASELINES.join(', ')}`);
+}
+const selected = values.only ? [values.only as Baseline] : [...BASELINES];
+
+/** One unmeasured round of `concurrency` operations (connections, JIT), then the measured run. */
+async function measure(op: (seq: number) => Promise<unknown>): Promise<LoadResult> {
+  const warmUp = await runLoad((seq) => op(-1 - seq), { concurrency, count: concurrency });
+  if (warmUp.errors === warmUp.ops) throw warmUp.firstError;
+  const opts: LoadOptions = { concurrency, seconds };
+  return runLoad(op, opts);
+}
+
+async function expressBaseline(): Promise<LoadResult> {
+  const app = express();
+  app.get('/', (_req, res) => {
+    res.json({ ok: true, service: 'bench' });
+  });
+  const server = await new Promise<http.Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const get = () =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path: '/', agent }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`status ${res.statusCode}`))));
+          res.on('error', reject);
+        })
+        .on('error', reject);
+    });
+  try {
+    return await measure(get);
+  } finally {
+    agent.destroy();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+const PG_ROWS = 10_000;
+
+async function pgBaseline(): Promise<{ result: LoadResult; updated: number }> {
+  const pool = new Pool({ connectionString: values['database-url'], max: Math.min(concurrency, 20) });
+  let updated = 0;
+  try {
+    await pool.query('DROP TABLE IF EXISTS bench_seats');
+    await pool.query('CREATE TABLE bench_seats (id int PRIMARY KEY, status text NOT NULL, held_until timestamptz)');
+    await pool.query(`INSERT INTO bench_seats (id, status) SELECT g, 'available' FROM generate_series(1, $1::int) g`, [PG_ROWS]);
+    await pool.query('ANALYZE bench_seats');
+    const hold = async () => {
+      const r = await pool.query(
+        `UPDATE bench_seats SET status = 'held', held_until = now() + interval '30 seconds'
+          WHERE id = $1 AND (status = 'available' OR held_until < now())`,
+        [1 + Math.floor(Math.random() * PG_ROWS)],
+      );
+      updated += r.rowCount ?? 0;
+    };
+    const result = await measure(hold);
+    return { result, updated };
+  } finally {
+    await pool.query('DROP TABLE IF EXISTS bench_seats').catch((err: unknown) => console.error('drop bench_seats:', err));
+    await pool.end();
+  }
+}
+
+async function temporalBaseline(): Promise<LoadResult> {
+  const taskQueue = `bench-noop-${process.pid}`;
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./noop-workflow') });
+  const workerConnection = await NativeConnection.connect({ address: values.temporal! });
+  const connection = await Connection.connect({ address: values.temporal! });
+  try {
+    const worker = await Worker.create({
+      connection: workerConnection,
+      namespace: TEMPORAL_NAMESPACE,
+      taskQueue,
+      workflowBundle: { code },
+    });
+    const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
+    const run = `${Date.now().toString(36)}-${process.pid}`;
+    const updateWithStart = (seq: number) =>
+      client.workflow.executeUpdateWithStart(noopUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(noop, {
+          workflowId: `bench-noop-${run}-${seq}`,
+          taskQueue,
+          workflowIdConflictPolicy: 'FAIL',
+          args: [],
+        }),
+      });
+    return await worker.runUntil(measure(updateWithStart));
+  } finally {
+    await connection.close();
+    await workerConnection.close();
+  }
+}
+
+async function main() {
+  const rows: string[] = [];
+  const notes: string[] = [];
+  for (const b of selected) {
+    console.error(`[bench] ${b}: C=${concurrency}, ${seconds}s ...`);
+    let result: LoadResult;
+    if (b === 'express') {
+      result = await expressBaseline();
+      rows.push(tableRow('Express 5 GET constant JSON', concurrency, result));
+      notes.push('express: load generator and server share one Node process (one event loop, one CPU core).');
+    } else if (b === 'pg') {
+      const pg = await pgBaseline();
+      result = pg.result;
+      rows.push(tableRow(`PostgreSQL conditional UPDATE, ${PG_ROWS} rows, pool ${Math.min(concurrency, 20)}`, concurrency, result));
+      notes.push(`pg: ${pg.updated} of ${result.ops + concurrency} UPDATEs (warm-up included) changed a row; the rest found the seat already held.`);
+    } else {
+      result = await temporalBaseline();
+      rows.push(tableRow('Temporal Update-with-Start, no-op workflow', concurrency, result));
+      notes.push('temporal: ops/s = workflows/s; the worker runs in the load generator\'s process.');
+    }
+    if (result.firstError !== undefined) notes.push(`${b}: first error: ${String(result.firstError)}`);
+  }
+  console.log(`Baselines — concurrency ${concurrency}, ${seconds} s each, ${cpus().length} cores, ${new Date().toISOString()}`);
+  console.log('');
+  console.log(TABLE_HEADER);
+  for (const r of rows) console.log(r);
+  console.log('');
+  for (const n of notes) console.log(`- ${n}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
