@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { z } from 'zod';
-import { inTransaction, pgCode } from '../shared/db';
+import { inTransaction, PG, pgCode } from '../shared/db';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { hallsOf, insertSeats, planSeats, type Db, type HallView } from './layout';
 import type { CreateHallBody, CreateVenueBody, HallLayoutBody } from './schemas';
@@ -13,8 +13,6 @@ const venueView = (r: any) => ({
   address: r.address as string,
   createdAt: r.created_at.toISOString() as string,
 });
-
-const DEADLOCK = '40P01';
 
 /** Venues and halls: organizers' own property, never public. */
 export function createVenueStore(pool: Pool) {
@@ -113,7 +111,7 @@ export function createVenueStore(pool: Pool) {
       } catch (err) {
         // Only an unordered seat-state change (a release) can deadlock with the
         // ordered lock below; such a change means a hold existed, so: locked.
-        if (pgCode(err) === DEADLOCK) throw locked();
+        if (pgCode(err) === PG.deadlock) throw locked();
         throw err;
       }
     },

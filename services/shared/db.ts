@@ -51,7 +51,7 @@ export async function migrate(pool: Pool, schema: string, dir: string): Promise<
 }
 
 /** Postgres error codes worth naming. */
-export const PG = { uniqueViolation: '23505', foreignKeyViolation: '23503', exclusionViolation: '23P01' } as const;
+export const PG = { deadlock: '40P01' } as const;
 
 export function pgCode(err: unknown): string | undefined {
   return (err as { code?: string }).code;
