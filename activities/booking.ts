@@ -2,14 +2,18 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { HttpError } from '../services/shared/errors';
 import type { ServiceClient } from '../services/shared/service-client';
 import type { HoldResult, SellResult } from '../services/catalog/seat-holds';
-import type { Charge } from '../services/payment/schemas';
+import type { PaymentIntent } from '../services/payment/schemas';
 import type { GeneralAdmission, Money, Reservation, Ticket } from '../workflows/types';
 
 export interface BookingActivityDeps {
   catalog: ServiceClient;
   booking: ServiceClient;
   payment: ServiceClient;
+  notification: ServiceClient;
+  auth: ServiceClient;
 }
+
+export type NotificationKind = 'confirmed' | 'expired' | 'cancelled' | 'refunded';
 
 /**
  * A service's 4xx is an answer, not an outage: retrying cannot change it, so
@@ -27,7 +31,17 @@ async function call<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Thin, idempotent calls to the services; the workflow holds the logic. */
-export function createBookingActivities({ catalog, booking, payment }: BookingActivityDeps) {
+export function createBookingActivities({ catalog, booking, payment, notification, auth }: BookingActivityDeps) {
+  const createPaymentIntent = (a: { idempotencyKey: string; reservationId: string; amount: Money; token: string }) =>
+    call(() =>
+      payment.request<PaymentIntent>('POST', '/internal/payment-intents', {
+        idempotencyKey: a.idempotencyKey,
+        reference: a.reservationId,
+        amount: a.amount,
+        token: a.token,
+      }),
+    );
+
   return {
     /** Numbered seats by id, or (generalAdmission set) that many free places of an area. */
     holdSeats: (a: { sessionId: string; reservationId: string; seatIds: string[]; heldUntil: string; generalAdmission?: GeneralAdmission }) =>
@@ -56,18 +70,47 @@ export function createBookingActivities({ catalog, booking, payment }: BookingAc
         }),
       ),
 
-    chargePayment: (a: { idempotencyKey: string; reservationId: string; amount: Money; token: string }) =>
-      call(() =>
-        payment.request<Charge>('POST', '/internal/charges', {
-          idempotencyKey: a.idempotencyKey,
-          reference: a.reservationId,
-          amount: a.amount,
-          token: a.token,
-        }),
+    createPaymentIntent,
+    /** The name histories recorded before payment intents use; the same call. */
+    chargePayment: createPaymentIntent,
+
+    getPaymentIntent: (a: { intentId: string }) => call(() => payment.request<PaymentIntent>('GET', `/internal/payment-intents/${a.intentId}`)),
+
+    cancelPaymentIntent: (a: { intentId: string }) =>
+      call(() => payment.request<PaymentIntent>('POST', `/internal/payment-intents/${a.intentId}/cancel`)),
+
+    /** Every intent ever made for a reservation: the saga's ledger when outcomes were unknown. */
+    paymentIntentsFor: (a: { reservationId: string }) =>
+      call(async () =>
+        (await payment.request<{ items: PaymentIntent[] }>('GET', `/internal/payment-intents?reference=${encodeURIComponent(a.reservationId)}`)).items,
       ),
 
-    refundPayment: (a: { chargeId: string }) =>
-      call(() => payment.request<Charge>('POST', `/internal/charges/${a.chargeId}/refunds`)),
+    refundPayment: (a: { chargeId: string }) => call(() => payment.request<PaymentIntent>('POST', `/internal/payment-intents/${a.chargeId}/refunds`)),
+
+    /**
+     * Queues an email with the notification service (which owns delivery and
+     * its retries); the recipient and the event are looked up here so the
+     * workflow carries ids only.
+     */
+    notify: (a: { kind: NotificationKind; reservation: Reservation; tickets?: Ticket[] }) =>
+      call(async () => {
+        const [user, session] = await Promise.all([
+          auth.request<{ email: string; name: string }>('GET', `/internal/users/${a.reservation.userId}`),
+          catalog.request<{ eventId: string; eventTitle: string; startsAt: string; venue: string; hall: string }>(
+            'GET',
+            `/internal/sessions/${a.reservation.sessionId}`,
+          ),
+        ]);
+        const r = a.reservation;
+        await notification.request('POST', '/internal/notifications', {
+          dedupeKey: `${r.id}:${a.kind}`,
+          kind: a.kind,
+          to: { email: user.email, name: user.name },
+          reservation: { id: r.id, status: r.status, total: r.total, seats: r.seats, expiresAt: r.expiresAt },
+          event: { id: session.eventId, title: session.eventTitle, sessionStartsAt: session.startsAt, venue: session.venue, hall: session.hall },
+          ...(a.tickets ? { tickets: a.tickets.map((t) => ({ id: t.id, code: t.code, seat: t.seat })) } : {}),
+        });
+      }),
 
     recordReservation: (r: Reservation) =>
       call(() => booking.request<Reservation>('PUT', `/internal/reservations/${r.id}`, r)),

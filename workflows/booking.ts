@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   defineQuery,
+  defineSignal,
   defineUpdate,
   patched,
   proxyActivities,
@@ -12,7 +13,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { defineSearchAttributeKey } from '@temporalio/common';
-import type { BookingActivities } from '../activities/booking';
+import type { BookingActivities, NotificationKind } from '../activities/booking';
+import type { PaymentIntent } from '../services/payment/schemas';
 import {
   BookingFailure,
   type BookingInput,
@@ -21,13 +23,17 @@ import {
   type Confirmation,
   type ConfirmInput,
   type HoldOutcome,
+  type PaymentOutcome,
   type Reservation,
+  type Ticket,
 } from './types';
 
 export const holdUpdate = defineUpdate<HoldOutcome>('hold');
 export const confirmUpdate = defineUpdate<Confirmation, [ConfirmInput]>('confirm');
 export const cancelUpdate = defineUpdate<Reservation>('cancel');
 export const stateQuery = defineQuery<BookingState>('state');
+/** Sent by the booking API when the provider's webhook announces a settled payment. */
+export const paymentSettledSignal = defineSignal<[PaymentOutcome]>('paymentSettled');
 
 export const BookingStatusKey = defineSearchAttributeKey('BookingStatus', 'KEYWORD');
 export const BookingSessionIdKey = defineSearchAttributeKey('BookingSessionId', 'KEYWORD');
@@ -46,6 +52,25 @@ const payments = proxyActivities<BookingActivities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
 });
+// Refunds, cancellations and lookups of money already moving: nobody waits
+// on them, and they must land, so they are retried until they do.
+const settlement = proxyActivities<BookingActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+// Email is queued with the notification service; a failure there never fails a booking.
+const notifications = proxyActivities<BookingActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+});
+
+const DEFAULT_PAYMENT_WAIT_MS = 10_000;
+/** A payment still processing after the hold ended is polled this often (in case its webhook is lost)... */
+const LATE_PAYMENT_POLL_MS = 60_000;
+/** ...and cancelled at the provider after this long. */
+const LATE_PAYMENT_MAX_MS = 30 * 60_000;
+/** How long seats re-held for a late payment stay held while they are sold. */
+const REHOLD_MS = 60_000;
 
 /**
  * One booking: hold the seats, keep them for holdTtlMs (the durable timer),
@@ -57,7 +82,26 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   let declinedPayments = 0;
   let reservation: Reservation | undefined;
   let holdOutcome: HoldOutcome | undefined;
-  const state = (): BookingState => ({ phase, confirming, hold: holdOutcome, reservation, declinedPayments });
+  // payment-saga patch: payments may settle late (webhooks), late money is
+  // re-sold or refunded, the ledger is reconciled, and the buyer is emailed.
+  // Histories recorded before it keep the plain charge of v1.
+  const saga = patched('payment-saga');
+  /** Settled outcomes of processing payments, by intent id (webhook signals and polls). */
+  const outcomes = new Map<string, PaymentOutcome['status']>();
+  /** The processing payment this booking waits on, if any. */
+  let pending: PaymentIntent | undefined;
+  let paymentAttempted = false;
+  let tickets: Ticket[] = [];
+  /** The payment the tickets were sold against. */
+  let paidWith: string | undefined;
+  const state = (): BookingState => ({
+    phase,
+    confirming,
+    hold: holdOutcome,
+    reservation,
+    declinedPayments,
+    ...(saga ? { paymentPending: pending !== undefined } : {}),
+  });
 
   const setPhase = (next: BookingPhase) => {
     phase = next;
@@ -77,9 +121,80 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
     return holdOutcome!;
   });
 
-  setHandler(
-    confirmUpdate,
-    async ({ paymentToken }) => {
+  setHandler(paymentSettledSignal, ({ intentId, status }) => {
+    // A webhook delivered twice settles once.
+    if (!outcomes.has(intentId)) outcomes.set(intentId, status);
+  });
+
+  const chargeKey = () =>
+    // The key moves on only after a definite decline, so another card can be
+    // tried; a confirm retried after an unknown outcome (provider down,
+    // timeout) reuses the key and can never charge twice.
+    `${input.reservationId}:${declinedPayments + 1}`;
+
+  /**
+   * Paid: sell the held seats and issue the tickets, or (the seats were
+   * lost, or the event went off sale) give the money back. `rehold` first
+   * takes the seats again for a payment that settled after the hold ended.
+   */
+  async function sellPaid(intent: PaymentIntent, rehold: boolean): Promise<Confirmation | undefined> {
+    const ids = heldIds();
+    const again = rehold
+      ? await seats.holdSeats({
+          sessionId: input.sessionId,
+          reservationId: input.reservationId,
+          seatIds: ids,
+          heldUntil: new Date(Date.now() + REHOLD_MS).toISOString(),
+        })
+      : { ok: true };
+    const sold = again.ok ? await seats.sellSeats({ sessionId: input.sessionId, reservationId: input.reservationId, seatIds: ids }) : again;
+    if (!sold.ok) {
+      await settlement.refundPayment({ chargeId: intent.id });
+      await seats.releaseSeats({ sessionId: input.sessionId, reservationId: input.reservationId });
+      setPhase('expired');
+      await record('expired');
+      return undefined;
+    }
+    tickets = await seats.issueTickets({ reservation: { ...reservation!, status: 'confirmed' }, chargeId: intent.id });
+    paidWith = intent.id;
+    reservation = { ...reservation!, status: 'confirmed' };
+    setPhase('confirmed');
+    return { reservation, tickets };
+  }
+
+  const settledPending = () => (pending && outcomes.has(pending.id) ? { ...pending, status: outcomes.get(pending.id)! } : undefined);
+
+  const confirmV2 = async ({ paymentToken }: ConfirmInput): Promise<Confirmation> => {
+    confirming = true;
+    try {
+      paymentAttempted = true;
+      let intent = await payments.createPaymentIntent({
+        idempotencyKey: chargeKey(),
+        reservationId: input.reservationId,
+        amount: reservation!.total,
+        token: paymentToken,
+      });
+      if (intent.status === 'processing') {
+        // A slow provider: wait a bounded time, then tell the buyer it is pending; the booking keeps waiting.
+        pending = intent;
+        const settled = await condition(() => outcomes.has(intent.id), input.paymentWaitMs ?? DEFAULT_PAYMENT_WAIT_MS);
+        if (!settled) throw failure(BookingFailure.paymentPending, 'the payment is still processing; the booking completes when it settles');
+        intent = settledPending()!;
+        pending = undefined;
+      }
+      if (intent.status !== 'succeeded') {
+        declinedPayments += 1;
+        throw failure(BookingFailure.declined, `payment declined: ${intent.declineReason ?? intent.status}`);
+      }
+      const confirmed = await sellPaid(intent, false);
+      if (!confirmed) throw failure(BookingFailure.expired, 'the seats were lost during payment; the charge was refunded');
+      return confirmed;
+    } finally {
+      confirming = false;
+    }
+  };
+
+  const confirmV1 = async ({ paymentToken }: ConfirmInput): Promise<Confirmation> => {
       confirming = true;
       try {
         const charge = await payments.chargePayment({
@@ -115,15 +230,16 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
       } finally {
         confirming = false;
       }
+    };
+
+  setHandler(confirmUpdate, (i) => (saga ? confirmV2(i) : confirmV1(i)), {
+    validator: (_input: ConfirmInput) => {
+      if (phase === 'active' && confirming) throw failure(BookingFailure.inProgress, 'a payment for this reservation is in progress');
+      if (phase === 'active' && pending) throw failure(BookingFailure.paymentPending, 'a payment for this reservation is processing');
+      if (phase === 'active' && Date.now() >= Date.parse(reservation!.expiresAt)) throw failure(BookingFailure.expired, 'the reservation has expired');
+      if (phase !== 'active') throw failureFor(phase);
     },
-    {
-      validator: (_input: ConfirmInput) => {
-        if (phase === 'active' && confirming) throw failure(BookingFailure.inProgress, 'a payment for this reservation is in progress');
-        if (phase === 'active' && Date.now() >= Date.parse(reservation!.expiresAt)) throw failure(BookingFailure.expired, 'the reservation has expired');
-        if (phase !== 'active') throw failureFor(phase);
-      },
-    },
-  );
+  });
 
   setHandler(
     cancelUpdate,
@@ -136,6 +252,7 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
     {
       validator: () => {
         if (phase === 'active' && confirming) throw failure(BookingFailure.inProgress, 'a payment for this reservation is in progress');
+        if (phase === 'active' && pending) throw failure(BookingFailure.paymentPending, 'a payment for this reservation is processing');
         if (phase !== 'active') throw failureFor(phase);
       },
     },
@@ -186,19 +303,86 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   holdOutcome = { ok: true, reservation };
 
   // 2. Wait for a payment, a cancellation or the end of the hold: the durable timer.
-  const settled = await condition(() => phase !== 'active', Math.max(1, Date.parse(expiresAt) - Date.now()));
-  if (!settled) {
-    // A payment already under way when the hold ends finishes first: its charge must end in tickets or a refund.
-    await condition(() => !confirming);
+  if (!saga) {
+    const settled = await condition(() => phase !== 'active', Math.max(1, Date.parse(expiresAt) - Date.now()));
+    if (!settled) {
+      // A payment already under way when the hold ends finishes first: its charge must end in tickets or a refund.
+      await condition(() => !confirming);
+    }
+    // 3. Expire: the seats go back on sale.
+    if (phase === 'active') {
+      setPhase('expired');
+      await seats.releaseSeats({ sessionId: input.sessionId, reservationId: input.reservationId });
+      await record('expired');
+    }
+    await condition(allHandlersFinished);
+    return state();
   }
-  // 3. Expire: the seats go back on sale.
+
+  for (;;) {
+    const woke = await condition(() => phase !== 'active' || (!confirming && settledPending() !== undefined), Math.max(1, Date.parse(expiresAt) - Date.now()));
+    if (phase !== 'active') break;
+    const late = !confirming && settledPending();
+    if (late) {
+      // A payment the buyer was told is pending settled while the hold lasts.
+      pending = undefined;
+      if (late.status === 'succeeded') await sellPaid(late, false);
+      else declinedPayments += 1;
+      continue;
+    }
+    if (!woke) break;
+  }
+  // A payment under way when the hold ends finishes first: its charge must end in tickets or a refund.
+  await condition(() => !confirming);
+
+  // 3. Expire: the seats go back on sale on time, even with a payment still processing.
   if (phase === 'active') {
-    setPhase('expired');
     await seats.releaseSeats({ sessionId: input.sessionId, reservationId: input.reservationId });
-    await record('expired');
+    if (pending) {
+      const outcome = await latePayment(pending);
+      pending = undefined;
+      // Paid after the hold ended: a sale if the seats are still free, else a refund.
+      if (outcome.status === 'succeeded') await sellPaid(outcome, true);
+    }
+    if (phase === 'active') {
+      setPhase('expired');
+      await record('expired');
+    }
   }
+
+  // 4. Money that ended in no ticket goes back (an answer lost to a timeout, a late success).
+  if (paymentAttempted) {
+    for (const intent of await settlement.paymentIntentsFor({ reservationId: input.reservationId })) {
+      if (intent.status === 'succeeded' && !intent.refundedAt && intent.id !== paidWith) await settlement.refundPayment({ chargeId: intent.id });
+    }
+  }
+  await notify();
   await condition(allHandlersFinished);
   return state();
+
+  /** Waits for a processing payment to settle: by webhook, by polling, or by cancelling it after LATE_PAYMENT_MAX_MS. */
+  async function latePayment(intent: PaymentIntent): Promise<PaymentIntent> {
+    const giveUpAt = Date.now() + LATE_PAYMENT_MAX_MS;
+    for (;;) {
+      if (await condition(() => outcomes.has(intent.id), Math.min(LATE_PAYMENT_POLL_MS, Math.max(1, giveUpAt - Date.now())))) {
+        return { ...intent, status: outcomes.get(intent.id)! };
+      }
+      const now = Date.now() >= giveUpAt ? await settlement.cancelPaymentIntent({ intentId: intent.id }) : await settlement.getPaymentIntent({ intentId: intent.id });
+      if (now.status !== 'processing') return now;
+    }
+  }
+
+  async function notify(): Promise<void> {
+    const final: BookingPhase = phase;
+    const kind: NotificationKind | undefined =
+      final === 'confirmed' ? 'confirmed' : final === 'expired' ? 'expired' : final === 'cancelled' ? 'cancelled' : undefined;
+    if (!kind || !reservation) return;
+    try {
+      await notifications.notify({ kind, reservation, ...(kind === 'confirmed' ? { tickets } : {}) });
+    } catch {
+      // The booking stands without its email; the notification service's log shows what was not sent.
+    }
+  }
 }
 
 function failure(type: string, message: string): ApplicationFailure {

@@ -15,7 +15,7 @@ export interface HeldSeat {
   price: Money;
 }
 
-export type ReservationStatus = 'active' | 'confirmed' | 'expired' | 'cancelled';
+export type ReservationStatus = 'active' | 'confirmed' | 'expired' | 'cancelled' | 'refunded';
 
 export interface Reservation {
   id: string;
@@ -33,10 +33,14 @@ export interface Ticket {
   reservationId: string;
   userId: string;
   sessionId: string;
+  /** Absent only on tickets issued before tickets carried their event. */
+  eventId?: string;
   seat: HeldSeat;
   code: string;
   status: 'valid' | 'void';
   issuedAt: string;
+  voidedAt?: string;
+  voidReason?: string;
 }
 
 /** A request for unnumbered places of a standing area. */
@@ -54,6 +58,8 @@ export interface BookingInput {
   /** Set for a general-admission booking: the places are picked by the hold. */
   generalAdmission?: GeneralAdmission;
   holdTtlMs: number;
+  /** How long a confirm waits for a slow payment before answering PAYMENT_PENDING (the booking keeps waiting). */
+  paymentWaitMs?: number;
   /** Off only where the server cannot index custom attributes (the time-skipping test server). */
   searchAttributes?: boolean;
 }
@@ -79,6 +85,8 @@ export type BookingPhase = 'holding' | 'rejected' | ReservationStatus;
 export interface BookingState {
   phase: BookingPhase;
   confirming: boolean;
+  /** A payment is processing at the provider; its webhook (or a poll) settles it. */
+  paymentPending?: boolean;
   hold?: HoldOutcome;
   reservation?: Reservation;
   declinedPayments: number;
@@ -91,5 +99,12 @@ export const BookingFailure = {
   confirmed: 'RESERVATION_CONFIRMED',
   inProgress: 'CONFIRMATION_IN_PROGRESS',
   declined: 'PAYMENT_DECLINED',
+  paymentPending: 'PAYMENT_PENDING',
   notReady: 'RESERVATION_NOT_ACTIVE',
 } as const;
+
+/** A processing payment settled: what the provider's webhook (or a poll) says. */
+export interface PaymentOutcome {
+  intentId: string;
+  status: 'succeeded' | 'declined' | 'canceled';
+}

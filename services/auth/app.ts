@@ -8,6 +8,7 @@ import { applicationRoutes } from './application-routes';
 import type { AuditLog } from './audit';
 import { auditRoutes } from './audit-routes';
 import type { ApplicationStore } from './applications';
+import { internalRoutes } from './internal-routes';
 import { roleRoutes } from './role-routes';
 import type { Sessions } from './sessions';
 import type { TokenIssuer } from './tokens';
@@ -21,6 +22,7 @@ export interface AuthDeps {
   audit: AuditLog;
   tokens: TokenIssuer;
   verifyToken: VerifyToken;
+  serviceToken: string;
   logger: Logger;
 }
 
@@ -34,6 +36,8 @@ export function createAuthApp(d: AuthDeps): Express {
   app.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(d.tokens.jwks());
   });
+
+  internalRoutes(app, d);
 
   app.use(authenticate(d.verifyToken));
   accountRoutes(app, d);

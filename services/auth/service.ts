@@ -41,6 +41,7 @@ export function startAuthService(cfg: Config<'auth'>): Promise<RunningServer> {
       audit,
       tokens,
       sessions: createSessions({ pool, users, refreshTokens, tokens, audit }),
+      serviceToken: cfg.SERVICE_TOKEN,
       applications: createApplicationStore(pool),
       logger,
       verifyToken: createTokenVerifier({ lookup: tokens.lookup, issuer: cfg.JWT_ISSUER, audience: cfg.JWT_AUDIENCE }),

@@ -1,29 +1,40 @@
-import type { Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { Express, Request } from 'express';
 import type { Pool } from 'pg';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Ticket } from '../../workflows/types';
 import { authenticate, currentUser, hasRole, requireRole, requireService, type Principal, type VerifyToken } from '../shared/auth';
-import { notFound } from '../shared/errors';
+import { conflict, notFound } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
+import { renderTicketsPdf } from '../shared/ticket-pdf';
 import type { Logger } from '../shared/logger';
 import { Money } from '../shared/money';
 import { parse, uuid } from '../shared/validation';
 import type { Bookings } from './bookings';
+import { paymentWebhookRoutes } from './payment-webhooks';
+import { refundRoutes } from './refund-routes';
+import { internalTicketRoutes } from './internal-ticket-routes';
+import { reportRoutes, type ReportClients } from './report-routes';
 import { ConfirmBody, IdempotencyKey, ReserveBody } from './schemas';
+import type { SessionEvents } from './session-events';
 import type { BookingStore } from './store';
 import type { WaitingRoom } from './waiting-room';
 
 export interface BookingDeps {
   pool: Pool;
   connection: Connection;
+  temporal: Client;
+  paymentWebhookSecret: string;
+  taskQueue: string;
   bookings: Bookings;
   store: BookingStore;
   waitingRoom: WaitingRoom;
+  sessionEvents: SessionEvents;
   verifyToken: VerifyToken;
   serviceToken: string;
   logger: Logger;
+  reportClients: ReportClients;
 }
 
 const id = (req: Request) => parse(uuid, req.params.id, 'path.id');
@@ -56,16 +67,21 @@ export function createBookingApp(d: BookingDeps): Express {
   const { bookings, store } = d;
 
   const internal = requireService(d.serviceToken);
+  internalTicketRoutes(app, d);
   app.put('/internal/reservations/:id', internal, async (req, res) => {
     await store.record(parse(ReservationBody, req.body));
     res.status(204).end();
   });
   app.post('/internal/reservations/:id/tickets', internal, async (req, res) => {
     const b = parse(IssueBody, req.body);
-    res.json(await store.issueTickets(b.reservation, b.chargeId));
+    res.json(await store.issueTickets(b.reservation, b.chargeId, await d.sessionEvents.eventOf(b.reservation.sessionId)));
   });
 
+  paymentWebhookRoutes(app, { client: d.temporal, secret: d.paymentWebhookSecret, logger: d.logger });
+  refundRoutes(app, { internal, client: d.temporal, store, taskQueue: d.taskQueue });
+
   app.use(authenticate(d.verifyToken));
+  reportRoutes(app, d);
   // Buying is for customers (API.md); admins read reservations and tickets, they do not buy.
   const customer = requireRole('customer');
 
@@ -91,8 +107,8 @@ export function createBookingApp(d: BookingDeps): Express {
   app.post('/api/v1/reservations/:id/confirm', customer, async (req, res) => {
     const reservationId = id(req);
     const { paymentToken } = parse(ConfirmBody, req.body);
-    const confirmed = await bookings.confirm(currentUser(req), reservationId, paymentToken);
-    res.json({ ...confirmed, tickets: confirmed.tickets.map(ticketView) });
+    const { status, body } = await bookings.confirm(currentUser(req), reservationId, paymentToken);
+    res.status(status).json({ ...body, tickets: body.tickets.map(ticketView) });
   });
 
   app.delete('/api/v1/reservations/:id', customer, async (req, res) => {
@@ -125,6 +141,31 @@ export function createBookingApp(d: BookingDeps): Express {
     const ticket = await ownTicket(currentUser(req), id(req));
     const png = await QRCode.toBuffer(ticket.code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 320 });
     res.type('image/png').set('Cache-Control', 'private, max-age=300').send(png);
+  });
+
+  app.get('/api/v1/tickets/:id/pdf', async (req, res) => {
+    const ticket = await ownTicket(currentUser(req), id(req));
+    // A void ticket is printed nowhere: the door would refuse it anyway.
+    if (ticket.status === 'void') throw conflict('TICKET_VOID', `this ticket was voided (${ticket.voidReason ?? 'refunded'})`);
+    const { catalog, auth } = d.reportClients;
+    const [session, holder] = await Promise.all([
+      catalog.request<{ eventTitle: string; startsAt: string; venue: string; hall: string }>('GET', `/internal/sessions/${ticket.sessionId}`),
+      auth.request<{ name: string }>('GET', `/internal/users/${ticket.userId}`),
+    ]);
+    const pdf = await renderTicketsPdf([
+      {
+        ticketId: ticket.id,
+        code: ticket.code,
+        eventTitle: session.eventTitle,
+        sessionStartsAt: session.startsAt,
+        venue: session.venue,
+        hall: session.hall,
+        seat: ticket.seat,
+        holderName: holder.name,
+        issuedAt: ticket.issuedAt,
+      },
+    ]);
+    res.type('application/pdf').set('Content-Disposition', `inline; filename="ticket-${ticket.id}.pdf"`).set('Cache-Control', 'private, max-age=300').send(pdf);
   });
 
   return finishApp(app, d.logger);

@@ -32,6 +32,8 @@ export const workflowIdOf = (reservationId: string) => `booking-${reservationId}
 export interface BookingSettings {
   taskQueue: string;
   holdTtlMs: number;
+  /** How long a confirm waits on a slow payment before answering 202. */
+  paymentWaitMs: number;
   maxSeats: number;
   temporalTimeoutMs: number;
 }
@@ -40,6 +42,10 @@ const seatUnavailable = (seatIds: string[]) =>
   conflict('SEAT_UNAVAILABLE', `${seatIds.length} of the requested seats are not available`, { unavailableSeats: seatIds });
 
 export type ReserveAnswer = { status: 201; reservation: Reservation };
+export type ConfirmAnswer = {
+  status: 200 | 202;
+  body: Reservation & { tickets: Ticket[]; payment?: { status: 'processing' } };
+};
 
 /**
  * The booking API's rules: who may touch a reservation, and how its
@@ -115,6 +121,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
     switch (failure?.type) {
       case BookingFailure.declined:
         return new HttpError(402, 'PAYMENT_DECLINED', failure.message);
+      case BookingFailure.paymentPending:
       case BookingFailure.expired:
       case BookingFailure.cancelled:
       case BookingFailure.confirmed:
@@ -157,7 +164,17 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       const start = new WithStartWorkflowOperation(BookingWorkflow, {
         workflowId,
         taskQueue: s.taskQueue,
-        args: [{ reservationId: id, userId: user.userId, sessionId, seatIds, holdTtlMs: s.holdTtlMs, ...(generalAdmission ? { generalAdmission } : {}) }],
+        args: [
+          {
+            reservationId: id,
+            userId: user.userId,
+            sessionId,
+            seatIds,
+            holdTtlMs: s.holdTtlMs,
+            paymentWaitMs: s.paymentWaitMs,
+            ...(generalAdmission ? { generalAdmission } : {}),
+          },
+        ],
         // A retried key joins the running workflow; a finished one is never started again.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -187,19 +204,25 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
 
     list: (user: Principal) => store.reservationsOf(user.userId),
 
-    async confirm(user: Principal, id: string, paymentToken: string): Promise<Reservation & { tickets: Ticket[] }> {
+    /**
+     * 200 with the tickets; or 202 while a slow payment is processing (the
+     * booking completes when it settles: poll the reservation).
+     */
+    async confirm(user: Principal, id: string, paymentToken: string): Promise<ConfirmAnswer> {
       const r = await owned(user, id);
-      if (r.status === 'confirmed') return { ...r, tickets: await store.ticketsOfReservation(id) };
+      const done = async (): Promise<ConfirmAnswer> => ({ status: 200, body: { ...(await owned(user, id)), tickets: await store.ticketsOfReservation(id) } });
+      if (r.status === 'confirmed') return done();
       const final = finalStatusError(r);
       if (final) throw final;
       try {
         const { reservation, tickets } = await withDeadline(() =>
           client.workflow.getHandle(workflowIdOf(id)).executeUpdate(confirmUpdate, { args: [{ paymentToken }] }),
         );
-        return { ...reservation, tickets };
+        return { status: 200, body: { ...reservation, tickets } };
       } catch (err) {
         const e = updateError(err);
-        if (e.code === BookingFailure.confirmed) return { ...(await owned(user, id)), tickets: await store.ticketsOfReservation(id) };
+        if (e.code === BookingFailure.confirmed) return done();
+        if (e.code === BookingFailure.paymentPending) return { status: 202, body: { ...(await owned(user, id)), tickets: [], payment: { status: 'processing' } } };
         throw e;
       }
     },

@@ -7,6 +7,7 @@ import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
 import { createBookings } from './bookings';
+import { createSessionEvents } from './session-events';
 import { createBookingStore } from './store';
 import { createWaitingRoom } from './waiting-room';
 
@@ -18,26 +19,33 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
     const redis = kit.redis(cfg.REDIS_URL);
+    const catalog = createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN);
     const settings = {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,
+      paymentWaitMs: cfg.PAYMENT_WAIT_SECONDS * 1000,
       maxSeats: cfg.MAX_SEATS_PER_RESERVATION,
       temporalTimeoutMs: cfg.TEMPORAL_CALL_TIMEOUT_MS,
     };
     return createBookingApp({
       pool,
       connection,
+      temporal: client,
+      paymentWebhookSecret: cfg.PAYMENT_WEBHOOK_SECRET,
+      taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       store,
       waitingRoom: createWaitingRoom({
         pool,
         redis,
-        catalog: createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN),
+        catalog,
         tokenKey: cfg.WAITING_ROOM_TOKEN_KEY,
         admissionTtlMs: cfg.WAITING_ROOM_ADMISSION_TTL_SECONDS * 1000,
         logger: kit.logger,
       }),
+      sessionEvents: createSessionEvents(catalog),
       logger: kit.logger,
       serviceToken: cfg.SERVICE_TOKEN,
+      reportClients: { catalog, checkin: createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN), auth: createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN) },
       verifyToken: await kit.tokenVerifier(cfg),
       bookings: createBookings(client, store, settings, createSeatView(redis), kit.logger),
     });

@@ -21,9 +21,11 @@ const ticketView = (r: any): Ticket => ({
   userId: r.user_id,
   sessionId: r.session_id,
   seat: r.seat,
+  eventId: r.event_id ?? undefined,
   code: r.code,
   status: r.status,
   issuedAt: r.issued_at.toISOString(),
+  ...(r.voided_at ? { voidedAt: r.voided_at.toISOString(), voidReason: r.void_reason } : {}),
 });
 
 const RESERVATION = 'SELECT *, total_amount::text AS total_amount FROM booking.reservations';
@@ -56,19 +58,44 @@ export function createBookingStore(pool: Pool, ticketKey: string) {
     },
 
     /** Marks the reservation confirmed and issues one ticket per seat, once, in one transaction. */
-    async issueTickets(r: Reservation, chargeId: string): Promise<Ticket[]> {
+    async issueTickets(r: Reservation, chargeId: string, eventId: string): Promise<Ticket[]> {
       return inTransaction(pool, async (c) => {
         await upsert(c, { ...r, status: 'confirmed' }, chargeId);
+        await c.query('UPDATE booking.reservations SET event_id = $2 WHERE id = $1', [r.id, eventId]);
         for (const seat of r.seats) {
           const id = randomUUID();
           await c.query(
-            `INSERT INTO booking.tickets (id, reservation_id, user_id, session_id, seat_id, seat, code)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (reservation_id, seat_id) DO NOTHING`,
-            [id, r.id, r.userId, r.sessionId, seat.seatId, JSON.stringify(seat), signTicketCode(ticketKey, id, r.sessionId)],
+            `INSERT INTO booking.tickets (id, reservation_id, user_id, session_id, event_id, seat_id, seat, code)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (reservation_id, seat_id) DO NOTHING`,
+            [id, r.id, r.userId, r.sessionId, eventId, seat.seatId, JSON.stringify(seat), signTicketCode(ticketKey, { ticketId: id, eventId, sessionId: r.sessionId })],
           );
         }
         const { rows } = await c.query('SELECT * FROM booking.tickets WHERE reservation_id = $1 ORDER BY issued_at, id', [r.id]);
         return rows.map(ticketView);
+      });
+    },
+
+    /** The reservation and the payment its tickets were sold against (for refunds). */
+    async reservationWithCharge(id: string): Promise<(Reservation & { chargeId: string | null }) | undefined> {
+      const { rows } = await pool.query(`${RESERVATION} WHERE id = $1`, [id]);
+      return rows[0] && { ...reservationView(rows[0]), chargeId: rows[0].charge_id };
+    },
+
+    /** Confirmed → refunded, its tickets void; again: a no-op. Undefined when not confirmed (or refunded). */
+    async markRefunded(id: string, reason: string): Promise<Reservation | undefined> {
+      return inTransaction(pool, async (c) => {
+        const { rows } = await c.query(
+          `UPDATE booking.reservations SET status = 'refunded', refunded_at = coalesce(refunded_at, now()), updated_at = now()
+           WHERE id = $1 AND status IN ('confirmed', 'refunded') RETURNING *, total_amount::text AS total_amount`,
+          [id],
+        );
+        if (!rows[0]) return undefined;
+        await c.query(
+          `UPDATE booking.tickets SET status = 'void', voided_at = coalesce(voided_at, now()), void_reason = coalesce(void_reason, $2)
+           WHERE reservation_id = $1`,
+          [id, reason],
+        );
+        return reservationView(rows[0]);
       });
     },
 

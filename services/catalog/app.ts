@@ -1,7 +1,7 @@
 import type { Express, Request } from 'express';
 import type { Pool } from 'pg';
 import { authenticate, currentUser, hasRole, requireRole, requireService, type Principal, type VerifyToken } from '../shared/auth';
-import { forbidden, notFound } from '../shared/errors';
+import { forbidden, HttpError, notFound } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse, uuid } from '../shared/validation';
@@ -9,10 +9,12 @@ import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, HoldBody, ListEventsQuery, OrganizerEventsQuery,
   ReservationSeatsBody, UpdateEventBody,
 } from './schemas';
+import { cancellationRoutes } from './cancellation-routes';
 import type { SeatHolds } from './seat-holds';
 import type { SeatMaps } from './seat-map';
 import type { LiveSeatMap } from './live-seat-map';
 import type { CatalogStore } from './store';
+import { catalogReportRoutes } from './report-routes';
 
 export interface CatalogDeps {
   pool: Pool;
@@ -25,6 +27,8 @@ export interface CatalogDeps {
   logger: Logger;
   /** Told the sessions whose seats a hall layout change regenerated: their cached seat views are stale. */
   onLayoutChanged?: (sessionIds: string[]) => Promise<void>;
+  /** Starts (or joins) the refund run of a cancelled event (the booking service owns bookings). */
+  startRefunds: (eventId: string) => Promise<{ workflowId: string }>;
 }
 
 const id = (req: Request, name = 'id') => parse(uuid, req.params[name], `path.${name}`);
@@ -57,12 +61,14 @@ export function createCatalogApp(d: CatalogDeps): Express {
     const b = parse(ReservationSeatsBody, req.body);
     res.json(await holds.sell(id(req), b.reservationId, b.seatIds));
   });
+  cancellationRoutes(app, { internal, pool: d.pool });
   app.get('/internal/sessions/:id', internal, async (req, res) => {
     const session = await store.session(id(req));
     if (!session) throw notFound('session');
     res.json(session);
   });
 
+  catalogReportRoutes(app, d);
   app.use(authenticate(d.verifyToken));
   // Catalog changes are organizers' work (API.md); ownership is checked per object.
   const organizer = requireRole('organizer');
@@ -113,7 +119,13 @@ export function createCatalogApp(d: CatalogDeps): Express {
   app.post('/api/v1/events/:id/cancel', organizer, async (req, res) => {
     const eventId = id(req);
     assertOwner(currentUser(req), await store.eventOwner(eventId), 'event');
-    res.json(await store.cancelEvent(eventId));
+    const event = await store.cancelEvent(eventId);
+    // The cancellation stands either way; cancelling again retries the refunds (the run is idempotent).
+    const refunds = await d.startRefunds(eventId).catch((err: unknown) => {
+      d.logger.error({ err, eventId }, 'refund run not started');
+      throw new HttpError(503, 'REFUNDS_NOT_STARTED', 'the event is cancelled, but its refunds could not be started; cancel again to retry');
+    });
+    res.json({ ...event, refunds });
   });
 
   app.patch('/api/v1/events/:id', organizer, async (req, res) => {

@@ -1,10 +1,10 @@
-import type { PoolClient } from 'pg';
+import type { Db } from '../shared/db';
 import type { z } from 'zod';
 import { badRequest } from '../shared/errors';
 import type { CreateHallBody } from './schemas';
 
 /** Anything that runs a query: the pool or a client inside a transaction. */
-export type Db = Pick<PoolClient, 'query'>;
+export type { Db };
 
 export type Layout = z.infer<typeof CreateHallBody>['sections'];
 

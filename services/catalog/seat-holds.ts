@@ -50,7 +50,7 @@ export type HoldResult =
   | { ok: false; code: 'SOLD_OUT'; available: number }
   | { ok: false; code: 'UNKNOWN_AREA' };
 
-export type SellResult = { ok: true } | { ok: false; code: 'HOLD_LOST'; lost: string[] };
+export type SellResult = { ok: true } | { ok: false; code: 'HOLD_LOST'; lost: string[] } | { ok: false; code: 'SESSION_NOT_ON_SALE' };
 
 // A seat can be held when it is free, when its hold has lapsed, or when this
 // same reservation already holds it (a retried activity).
@@ -204,11 +204,19 @@ export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, anno
     /**
      * Sells the reservation's seats, all or none. A lapsed hold still sells
      * if nobody else took the seat meanwhile; one taken by another
-     * reservation is reported as lost. Idempotent.
+     * reservation is reported as lost. Nothing sells once the event is
+     * cancelled: the event row is read FOR SHARE, so a cancellation either
+     * commits first (and the sale is refused) or waits for the sale (and its
+     * refund run sees it). Idempotent.
      */
     async sell(sessionId: string, reservationId: string, seatIds: string[]): Promise<SellResult> {
       const ids = [...new Set(seatIds)].sort();
       const result = await inTransaction(pool, async (c) => {
+        const event = await c.query<{ status: string }>(
+          `SELECT e.status FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id WHERE s.id = $1 FOR SHARE OF e`,
+          [sessionId],
+        );
+        if (event.rows[0]?.status !== 'published') return { ok: false, code: 'SESSION_NOT_ON_SALE' } as const;
         const mine = await c.query<{ seat_id: string }>(
           `SELECT seat_id FROM catalog.session_seats
            WHERE session_id = $1 AND seat_id = ANY($2::uuid[]) AND reservation_id = $3 AND status IN ('held', 'sold')

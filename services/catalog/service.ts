@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
+import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createCatalogApp } from './app';
 import { createLiveSeatMaps, createSeatPublisher } from './live-seat-map';
@@ -13,6 +14,7 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
   return startService('catalog', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'catalog', join(__dirname, 'migrations'));
     const redis = kit.redis(cfg.REDIS_URL);
+    const booking = createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN);
     const view = createSeatView(redis);
     const holds = createSeatHolds(pool, view, kit.logger, createSeatPublisher(redis));
     const seatMaps = createSeatMaps({ pool, holds, view, logger: kit.logger });
@@ -29,6 +31,7 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
         sessionIds.forEach(seatMaps.forget);
         await Promise.all(sessionIds.map((id) => view.invalidate(id)));
       },
+      startRefunds: (eventId) => booking.request<{ workflowId: string }>('POST', `/internal/events/${eventId}/cancellation`),
       serviceToken: cfg.SERVICE_TOKEN,
       verifyToken: await kit.tokenVerifier(cfg),
     });

@@ -156,12 +156,23 @@ export function createSessionStore(pool: Pool) {
 
     async session(id: string) {
       const { rows } = await pool.query(
-        'SELECT s.*, e.organizer_id, e.status AS event_status FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id WHERE s.id = $1',
+        `SELECT s.*, e.organizer_id, e.status AS event_status, e.title AS event_title, h.name AS hall_name, v.name AS venue_name, v.city AS venue_city
+         FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id
+           JOIN catalog.halls h ON h.id = s.hall_id JOIN catalog.venues v ON v.id = h.venue_id
+         WHERE s.id = $1`,
         [id],
       );
-      if (!rows[0]) return undefined;
+      const r = rows[0];
+      if (!r) return undefined;
       const { rows: tiers } = await pool.query(TIERS, [[id]]);
-      return { ...sessionView(rows[0], tiers), organizerId: rows[0].organizer_id as string, eventStatus: rows[0].event_status as string };
+      return {
+        ...sessionView(r, tiers),
+        organizerId: r.organizer_id as string,
+        eventStatus: r.event_status as string,
+        eventTitle: r.event_title as string,
+        hall: r.hall_name as string,
+        venue: `${r.venue_name}, ${r.venue_city}`,
+      };
     },
   };
 }

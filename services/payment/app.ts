@@ -1,13 +1,13 @@
 import type { Express } from 'express';
 import type { Pool } from 'pg';
+import { z } from 'zod';
 import { requireService } from '../shared/auth';
 import { notFound } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse, uuid } from '../shared/validation';
-import { z } from 'zod';
 import type { Provider } from './provider';
-import { ChargeBody } from './schemas';
+import { IntentBody } from './schemas';
 
 export interface PaymentDeps {
   pool: Pool;
@@ -20,21 +20,28 @@ export interface PaymentDeps {
 export function createPaymentApp(d: PaymentDeps): Express {
   const { app } = createServiceApp({ name: 'payment', logger: d.logger, ready: async () => void (await d.pool.query('SELECT 1')) });
   app.use('/internal', requireService(d.serviceToken));
+  const found = <T>(x: T | undefined) => {
+    if (!x) throw notFound('payment intent');
+    return x;
+  };
+  const intentId = (id: unknown) => parse(uuid, id, 'path.id');
 
-  app.post('/internal/charges', async (req, res) => {
-    const { charge, replayed } = await d.provider.charge(parse(ChargeBody, req.body));
-    res.status(replayed ? 200 : 201).json(charge);
+  app.post('/internal/payment-intents', async (req, res) => {
+    const { intent, replayed } = await d.provider.create(parse(IntentBody, req.body));
+    res.status(replayed ? 200 : 201).json(intent);
   });
-
-  app.post('/internal/charges/:id/refunds', async (req, res) => {
-    const charge = await d.provider.refund(parse(uuid, req.params.id, 'path.id'));
-    if (!charge) throw notFound('charge');
-    res.json(charge);
-  });
-
-  app.get('/internal/charges', async (req, res) => {
+  app.get('/internal/payment-intents', async (req, res) => {
     const { reference } = parse(z.object({ reference: z.string().min(1) }), req.query, 'query');
     res.json({ items: await d.provider.byReference(reference) });
+  });
+  app.get('/internal/payment-intents/:id', async (req, res) => {
+    res.json(found(await d.provider.get(intentId(req.params.id))));
+  });
+  app.post('/internal/payment-intents/:id/cancel', async (req, res) => {
+    res.json(found(await d.provider.cancel(intentId(req.params.id))));
+  });
+  app.post('/internal/payment-intents/:id/refunds', async (req, res) => {
+    res.json(found(await d.provider.refund(intentId(req.params.id))));
   });
 
   return finishApp(app, d.logger);

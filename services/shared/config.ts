@@ -37,6 +37,7 @@ export const schemas = {
     AUTH_URL: url,
     CATALOG_URL: url,
     BOOKING_URL: url,
+    CHECKIN_URL: url,
     PUBLIC_URL: url.default('http://localhost:8080'),
     REDIS_URL: url,
     /** Comma-separated origins allowed by CORS; empty allows none. */
@@ -68,7 +69,13 @@ export const schemas = {
     BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
   }),
-  catalog: z.object({ ...common, ...database, REDIS_URL: url }),
+  catalog: z.object({
+    ...common,
+    ...database,
+    REDIS_URL: url,
+    /** Asked to refund the bookings of a cancelled event. */
+    BOOKING_URL: url,
+  }),
   booking: z.object({
     ...common,
     ...database,
@@ -85,14 +92,92 @@ export const schemas = {
     WAITING_ROOM_TOKEN_KEY: z.string().min(16),
     /** How long an admission lasts once the gate reaches a buyer (longer than a hold). */
     WAITING_ROOM_ADMISSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    /** Verifies the payment provider's webhooks. */
+    PAYMENT_WEBHOOK_SECRET: z.string().min(16),
+    /** How long a confirm waits for a slow payment before answering 202 (the booking keeps waiting). */
+    PAYMENT_WAIT_SECONDS: z.coerce.number().int().positive().default(10),
+    /** Reports: check-in counts per session, user counts. */
+    CHECKIN_URL: url,
+    AUTH_URL: url,
   }),
-  payment: z.object({ ...common, ...database }),
+  payment: z.object({
+    ...common,
+    ...database,
+    /** Where settled asynchronous payments are announced (the booking service's webhook). */
+    PAYMENT_WEBHOOK_URL: url,
+    /** HMAC key that signs webhooks; the booking service verifies with the same key. */
+    PAYMENT_WEBHOOK_SECRET: z.string().min(16),
+    /** How long tok_slow takes to settle. */
+    PAYMENT_SLOW_MS: z.coerce.number().int().nonnegative().default(3_000),
+    /** How many times in a row tok_error fails (per idempotency key) before it succeeds. */
+    PAYMENT_ERROR_ATTEMPTS: z.coerce.number().int().nonnegative().default(2),
+  }),
+  notification: z.object({
+    ...base,
+    ...database,
+    SMTP_HOST: z.string().min(1),
+    SMTP_PORT: port.default(1025),
+    /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+    SMTP_SECURE: z.stringbool().default(false),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    MAIL_FROM: z.string().default('Ticketing <tickets@ticketing.local>'),
+    /** Delivery attempts per message before it is marked failed. */
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().positive().default(8),
+    /** First retry delay; each further retry waits twice as long. */
+    NOTIFY_RETRY_BASE_MS: z.coerce.number().int().positive().default(5_000),
+    NOTIFY_POLL_MS: z.coerce.number().int().positive().default(1_000),
+    /**
+     * Dispatchers send only the messages accepted under their own queue name:
+     * deployments sharing one database (each test stack) never send each other's mail.
+     */
+    NOTIFY_QUEUE: z.string().min(1).max(200).default('mail'),
+  }),
+  'mail-sink': z.object({
+    PORT: port,
+    LOG_LEVEL: base.LOG_LEVEL,
+    SMTP_PORT: port.default(1025),
+    /** The oldest messages are dropped beyond this many. */
+    MAIL_SINK_MAX_MESSAGES: z.coerce.number().int().positive().default(1_000),
+  }),
+  checkin: z.object({
+    ...common,
+    ...database,
+    TICKET_SIGNING_KEY: z.string().min(16),
+    BOOKING_URL: url,
+    CATALOG_URL: url,
+  }),
+  // The operator verifies no tokens and calls no /internal route: it acts as an organizer account.
+  operator: z.object({
+    PORT: port,
+    LOG_LEVEL: base.LOG_LEVEL,
+    CATALOG_URL: url,
+    AUTH_URL: url,
+    OPERATOR_EMAIL: z.string().email(),
+    OPERATOR_PASSWORD: z.string().min(8),
+    /** Watch EventSales in this namespace only; empty watches every namespace (needs cluster-wide RBAC). */
+    OPERATOR_NAMESPACE: z.string().default(''),
+    /** Where the leader-election Lease lives; defaults to OPERATOR_NAMESPACE, else "default". */
+    LEADER_ELECTION_NAMESPACE: z.string().optional(),
+    LEADER_ELECTION_LEASE_NAME: z.string().default('eventsale-operator'),
+    /** Defaults to the pod name (HOSTNAME on Kubernetes). */
+    LEADER_ELECTION_IDENTITY: z.string().optional(),
+    LEADER_ELECTION_LEASE_SECONDS: z.coerce.number().int().positive().default(15),
+    LEADER_ELECTION_RENEW_DEADLINE_SECONDS: z.coerce.number().int().positive().default(10),
+    LEADER_ELECTION_RETRY_SECONDS: z.coerce.number().int().positive().default(2),
+    HOSTNAME: z.string().optional(),
+    /** Every EventSale is reconciled at least this often, watch events or not. */
+    RESYNC_SECONDS: z.coerce.number().int().positive().default(300),
+  }),
   worker: z.object({
     ...common,
     ...temporal,
     CATALOG_URL: url,
     BOOKING_URL: url,
     PAYMENT_URL: url,
+    NOTIFICATION_URL: url,
+    /** Recipients' addresses for notifications. */
+    AUTH_URL: url,
   }),
 } as const;
 

@@ -9,6 +9,9 @@ export function createPool(url: string, max = 10): Pool {
   return pool;
 }
 
+/** A pool or a transaction's client: anything that runs a query. */
+export type Db = Pick<PoolClient, 'query'>;
+
 export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {

@@ -8,6 +8,9 @@ import { createMetrics, type Metrics } from './metrics';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
+/** A request whose JSON body was parsed by createServiceApp: the bytes as received. */
+export type RawBodyRequest = import('node:http').IncomingMessage & { rawBody?: Buffer };
+
 export interface ServiceAppOptions {
   name: string;
   logger: Logger;
@@ -28,7 +31,10 @@ export function createServiceApp(o: ServiceAppOptions): { app: Express; metrics:
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(o.logger, metrics));
-  if (o.bodyLimit !== false) app.use(express.json({ limit: o.bodyLimit ?? '64kb' }));
+  if (o.bodyLimit !== false) {
+    // The raw bytes are kept for signature checks (webhooks sign the body as sent, not as re-serialized).
+    app.use(express.json({ limit: o.bodyLimit ?? '64kb', verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) }));
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

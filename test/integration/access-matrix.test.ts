@@ -57,6 +57,12 @@ const SPEC: Record<string, 'anyone' | 'user' | Role[]> = {
   'GET /api/v1/tickets/user/{userId}': 'user',
   'GET /api/v1/tickets/{id}': 'user',
   'GET /api/v1/tickets/{id}/qr': 'user',
+  'GET /api/v1/tickets/{id}/pdf': 'user',
+
+  'POST /api/v1/checkin': ['staff', 'organizer'],
+  'GET /api/v1/events/{id}/checkin-kit': ['staff', 'organizer'],
+  'GET /api/v1/events/{id}/sales': ['organizer', 'admin'],
+  'GET /api/v1/admin/stats': ['admin'],
 };
 
 const ROLES: Role[] = ['customer', 'organizer', 'staff', 'admin'];

@@ -115,6 +115,7 @@ describe('gateway', () => {
         AUTH_URL: stack.urls.auth,
         CATALOG_URL: 'http://127.0.0.1:1', // nothing listens there
         BOOKING_URL: stack.urls.booking,
+        CHECKIN_URL: stack.urls.checkin,
         REDIS_URL: infra.redisUrl,
         RATE_LIMIT_KEY_PREFIX: `rl-${randomUUID()}`,
       }),

@@ -1,5 +1,6 @@
 import { startStack, type Stack } from '../support/stack';
 import { smallSession } from '../support/catalog';
+import { pdfText } from '../support/pdf-text';
 
 // The README's demo journey, through the gateway, on the real stack.
 describe('booking journey through the gateway', () => {
@@ -65,11 +66,24 @@ describe('booking journey through the gateway', () => {
     const tickets = await api.expect(200, 'GET', '/api/v1/tickets', { token: buyer.token });
     expect(tickets.items).toHaveLength(2);
     const ticket = await api.expect(200, 'GET', `/api/v1/tickets/${tickets.items[0].id}`, { token: buyer.token });
-    expect(ticket.code).toMatch(/^TKT1\./);
+    expect(ticket.code).toMatch(/^TKT2\./);
     const qr = await api.call('GET', `/api/v1/tickets/${ticket.id}/qr`, { token: buyer.token });
     expect(qr.status).toBe(200);
     expect(qr.headers.get('content-type')).toBe('image/png');
     expect((qr.body as Buffer).subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+
+    // The printable ticket: event, seat and holder, for the holder only.
+    const pdf = await api.call('GET', `/api/v1/tickets/${ticket.id}/pdf`, { token: buyer.token });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const printed = await pdfText(pdf.body as Buffer);
+    expect(printed.pages).toHaveLength(1);
+    expect(printed.text).toContain(listed.eventTitle);
+    const holder = (await stack.pool.query('SELECT name FROM auth.users WHERE id = $1', [buyer.user.id])).rows[0].name;
+    expect(printed.text).toContain(holder);
+    expect(printed.text).toContain(`${ticket.seat.row}`);
+    const stranger = await stack.newCustomer();
+    expect((await api.call('GET', `/api/v1/tickets/${ticket.id}/pdf`, { token: stranger.token })).status).toBe(404);
 
     const after = await api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/seat-map`);
     for (const s of chosen) expect(statusOf(after, s.seatId)).toBe('sold');

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
@@ -12,6 +13,9 @@ import { startPaymentService } from '../../services/payment/service';
 import { loadConfig } from '../../services/shared/config';
 import type { RunningServer } from '../../services/shared/http';
 import { startWorkerService } from '../../services/worker/service';
+import { startCheckinService } from '../../services/checkin/service';
+import { startMailSinkService } from '../../services/mail-sink/service';
+import { startNotificationService } from '../../services/notification/service';
 import { testInfra } from '../infra-env';
 
 export const WORKFLOW_BUNDLE = resolve(__dirname, '../../dist/workflow-bundle.js');
@@ -22,6 +26,8 @@ export interface StackOptions {
   worker?: boolean;
   /** Gateway settings over the test defaults (rate limits out of the way, its own Redis key prefix). */
   gateway?: Record<string, string>;
+  /** Settings of other services over the test defaults, by service. */
+  env?: Partial<Record<DevServiceName, Record<string, string>>>;
 }
 
 export interface Stack {
@@ -35,10 +41,24 @@ export interface Stack {
   admin: SignedIn;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
+  /** The SMTP sink every test email goes to: its HTTP URL and SMTP port. */
+  mailSink: { url: string; smtpPort: number };
+  /** Takes the SMTP sink down (mail delivery fails) and back up on the same ports. */
+  stopMailSink(): Promise<void>;
+  startMailSink(): Promise<void>;
   /** A fresh customer with a unique email. */
   newCustomer(prefix?: string): Promise<SignedIn>;
   newUserWithRole(role: string): Promise<SignedIn>;
   close(): Promise<void>;
+}
+
+/** A port free right now (the OS picks it); reserved by closing the probe socket. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
 }
 
 export const testSecrets = (): DevSecrets => {
@@ -53,6 +73,9 @@ export const testSecrets = (): DevSecrets => {
     serviceToken: randomBytes(24).toString('base64url'),
     ticketSigningKey: randomBytes(24).toString('base64url'),
     waitingRoomKey: randomBytes(24).toString('base64url'),
+    // Shared by every test stack (test-only value): stacks share the payment
+    // schema, so any stack's provider may deliver another stack's webhook.
+    paymentWebhookSecret: 'test-only-payment-webhook-secret',
   };
 };
 
@@ -66,13 +89,18 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const secrets = testSecrets();
   const taskQueue = `booking-test-${randomUUID()}`;
   const ports: Partial<Record<DevServiceName, number>> = {};
+  let smtpPort = 0;
   const env = (name: DevServiceName) =>
     serviceEnv(name, infra, secrets, {
-      ports: { ...ports, [name]: 0 },
+      ports: { ...ports, [name]: ports[name] ?? 0 },
+      smtpPort,
       logLevel: 'silent',
       holdTtlSeconds: o.holdTtlSeconds,
       extra: {
+        ...o.env?.[name],
         TEMPORAL_TASK_QUEUE: taskQueue,
+        // Stacks share the database: each notification service sends only its own stack's mail.
+        NOTIFY_QUEUE: taskQueue,
         ...(name === 'gateway'
           ? {
               RATE_LIMIT_KEY_PREFIX: `rl-${taskQueue}`,
@@ -91,14 +119,33 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     servers.push(s);
     return s;
   };
+  // Services that call each other at request time learn each other's ports
+  // from `ports`: booking and payment need each other (webhooks), so their
+  // ports are reserved before either starts.
+  ports.booking = await freePort();
+  ports.checkin = await freePort();
+  let mailSink: (RunningServer & { smtpPort: number }) | undefined;
+  const startMailSink = async () => {
+    mailSink = await startMailSinkService(loadConfig('mail-sink', env('mail-sink')));
+    ports['mail-sink'] = mailSink.port;
+    smtpPort = mailSink.smtpPort;
+  };
+  const stopMailSink = async () => {
+    await mailSink?.close();
+    mailSink = undefined;
+  };
   try {
+    await startMailSink();
     await start('auth', () => startAuthService(loadConfig('auth', env('auth'))));
     await start('catalog', () => startCatalogService(loadConfig('catalog', env('catalog'))));
     await start('payment', () => startPaymentService(loadConfig('payment', env('payment'))));
+    await start('notification', () => startNotificationService(loadConfig('notification', env('notification'))));
     await start('booking', () => startBookingService(loadConfig('booking', env('booking'))));
+    await start('checkin', () => startCheckinService(loadConfig('checkin', env('checkin'))));
     await start('gateway', () => startGatewayService(loadConfig('gateway', env('gateway'))));
   } catch (err) {
     for (const s of servers.reverse()) await s.close();
+    await stopMailSink();
     throw err;
   }
   const gateway = servers[servers.length - 1]!;
@@ -135,11 +182,15 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     admin,
     startWorker,
     stopWorker,
+    mailSink: { url: `http://127.0.0.1:${ports['mail-sink']}`, smtpPort },
+    stopMailSink,
+    startMailSink,
     newCustomer: (prefix = 'customer') => ensureAccount(api, account(prefix)),
     newUserWithRole: (role: string) => ensureAccount(api, account(role), role, admin.token),
     async close() {
       await stopWorker();
       for (const s of servers.reverse()) await s.close();
+      await stopMailSink();
       await connection.close();
       await pool.end();
     },

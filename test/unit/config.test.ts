@@ -7,6 +7,7 @@ describe('configuration', () => {
     SERVICE_TOKEN: 's'.repeat(20),
     DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
     REDIS_URL: 'redis://127.0.0.1:6379',
+    BOOKING_URL: 'http://127.0.0.1:4003',
   };
 
   it('reads and types what a service needs, with defaults', () => {

@@ -25,8 +25,8 @@ describe('BookingWorkflow (time-skipping)', () => {
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
   let activities: ReturnType<typeof createBookingActivities>;
-  /** When set, replaces chargePayment: lets a test lose the provider's answer. */
-  let chargeFault: typeof activities.chargePayment | undefined;
+  /** When set, replaces createPaymentIntent: lets a test lose the provider's answer. */
+  let chargeFault: typeof activities.createPaymentIntent | undefined;
   let session: Awaited<ReturnType<typeof smallSession>>;
   let standing: Awaited<ReturnType<typeof gaSession>>;
   let userId: string;
@@ -58,9 +58,15 @@ describe('BookingWorkflow (time-skipping)', () => {
     session = await smallSession(stack.api, organizer.token);
     standing = await gaSession(stack.api, organizer.token, 5);
     userId = (await stack.newCustomer()).user.id;
-    const client = (name: 'catalog' | 'booking' | 'payment') => createServiceClient(stack.urls[name], stack.secrets.serviceToken);
-    const real = createBookingActivities({ catalog: client('catalog'), booking: client('booking'), payment: client('payment') });
-    activities = { ...real, chargePayment: (a) => (chargeFault ?? real.chargePayment)(a) };
+    const client = (name: 'catalog' | 'booking' | 'payment' | 'notification' | 'auth') => createServiceClient(stack.urls[name], stack.secrets.serviceToken);
+    const real = createBookingActivities({
+      catalog: client('catalog'),
+      booking: client('booking'),
+      payment: client('payment'),
+      notification: client('notification'),
+      auth: client('auth'),
+    });
+    activities = { ...real, createPaymentIntent: (a) => (chargeFault ?? real.createPaymentIntent)(a) };
     await startWorker();
   }, 120_000);
 
@@ -104,11 +110,15 @@ describe('BookingWorkflow (time-skipping)', () => {
     return (cause as ApplicationFailure).type;
   };
 
-  /** Keeps the history for the replay test (RECORD_HISTORIES=1 rewrites the fixtures). */
+  /**
+   * Keeps the history for the replay test (RECORD_HISTORIES=1 writes the
+   * fixtures). Names carry the workflow version they were recorded with:
+   * histories of earlier versions stay, so patches keep being replayed.
+   */
   const keepHistory = async (name: string, handle: WorkflowHandle) => {
     if (process.env.RECORD_HISTORIES !== '1') return;
     const history = await handle.fetchHistory();
-    writeFileSync(join(HISTORIES, `${name}.json`), historyToJSON(history));
+    writeFileSync(join(HISTORIES, `saga-${name}.json`), historyToJSON(history));
   };
 
   it('holds for exactly HOLD_TTL = 10 minutes, then expires and releases the seats', async () => {
@@ -168,7 +178,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     const keys: string[] = [];
     chargeFault = async (a) => {
       keys.push(a.idempotencyKey);
-      await createServiceClient(stack.urls.payment, stack.secrets.serviceToken).request('POST', '/internal/charges', {
+      await createServiceClient(stack.urls.payment, stack.secrets.serviceToken).request('POST', '/internal/payment-intents', {
         idempotencyKey: a.idempotencyKey,
         reference: a.reservationId,
         amount: a.amount,

@@ -1,0 +1,19 @@
+import type { Express } from 'express';
+import { requireService } from '../shared/auth';
+import { notFound } from '../shared/errors';
+import { parse, uuid } from '../shared/validation';
+import type { AuthDeps } from './app';
+
+/** What other services may ask about users: a recipient's address, and counts for reports. */
+export function internalRoutes(app: Express, d: AuthDeps): void {
+  const internal = requireService(d.serviceToken);
+  app.get('/internal/users/:id', internal, async (req, res) => {
+    const user = await d.users.byId(parse(uuid, req.params.id, 'path.id'));
+    if (!user) throw notFound('user');
+    res.json({ id: user.id, email: user.email, name: user.name });
+  });
+  app.get('/internal/stats', internal, async (_req, res) => {
+    const { rows } = await d.pool.query<{ users: number }>('SELECT count(*)::int AS users FROM auth.users');
+    res.json(rows[0]);
+  });
+}

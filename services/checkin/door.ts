@@ -1,0 +1,131 @@
+import { hasRole, type Principal } from '../shared/auth';
+import { forbidden, HttpError } from '../shared/errors';
+import type { ServiceClient } from '../shared/service-client';
+import { verifyTicketCode, type TicketClaims } from '../shared/ticket-code';
+import type { Admissions } from './admissions';
+
+/**
+ * How long a scan waits for booking's word on a ticket: a door queue is better
+ * served by a slow answer than by "scan again" (the gateway gives up at 30 s).
+ */
+const BOOKING_TIMEOUT_MS = 20_000;
+
+/** The ticket as booking stores it (GET /internal/tickets/:id). */
+export interface StoredTicket {
+  id: string;
+  eventId?: string;
+  sessionId: string;
+  seat: unknown;
+  status: 'valid' | 'void';
+  voidedAt?: string;
+  voidReason?: string;
+}
+
+export type InvalidReason = 'malformed' | 'bad-signature' | 'unknown-ticket' | 'claims-mismatch' | 'voided';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DETAIL: Record<InvalidReason, string> = {
+  malformed: 'this is not a ticket code of this platform',
+  'bad-signature': 'the code\'s signature does not verify: it was altered or forged',
+  'unknown-ticket': 'no such ticket was issued',
+  'claims-mismatch': 'the code names another event or session than the ticket it carries',
+  voided: 'the ticket was voided',
+};
+
+export const invalidTicket = (reason: InvalidReason, extra: Record<string, unknown> = {}) =>
+  new HttpError(422, 'INVALID_TICKET', DETAIL[reason], { reason, ...extra });
+
+/** Why a code does not verify: its shape, or (well-formed) its signature. */
+export function checkCode(masterKey: string, code: string): TicketClaims | InvalidReason {
+  const parts = code.split('.');
+  const wellFormed = parts.length === 5 && parts[0] === 'TKT2' && parts.slice(1, 4).every((p) => UUID.test(p)) && /^[\w-]{43}$/.test(parts[4]!);
+  if (!wellFormed) return 'malformed';
+  return verifyTicketCode(masterKey, code) ?? 'bad-signature';
+}
+
+/** A failure of another service is ours to report as unavailable, never the scanner's fault. */
+export async function ask<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof HttpError && err.status < 500) throw err;
+    throw new HttpError(503, 'DEPENDENCY_UNAVAILABLE', `${what} did not answer; scan again`);
+  }
+}
+
+interface DoorDeps {
+  masterKey: string;
+  admissions: Admissions;
+  booking: ServiceClient;
+  catalog: ServiceClient;
+}
+
+/**
+ * Who may work a door: staff at any event, an organizer at their own events.
+ * Admins are deliberately not scanners (API.md: "staff, organizer of the
+ * event"); an admin who must scan grants themself `staff`, which the audit
+ * log records.
+ */
+export async function assertMayScan(user: Principal, ownerOf: () => Promise<string | undefined>): Promise<void> {
+  if (hasRole(user, 'staff')) return;
+  if (hasRole(user, 'organizer') && (await ownerOf()) === user.userId) return;
+  throw forbidden('only staff, or the organizer of this event, may scan its tickets');
+}
+
+/** One scan at a door: verify, authorize, check the ticket's state with booking, admit once. */
+export function createDoor(d: DoorDeps) {
+  const ticketOf = (id: string) =>
+    ask('booking', () => d.booking.request<StoredTicket>('GET', `/internal/tickets/${id}`, undefined, { timeoutMs: BOOKING_TIMEOUT_MS })).catch((err) => {
+      if (err instanceof HttpError && err.status === 404) return undefined;
+      throw err;
+    });
+  const sessionOwner = (sessionId: string) =>
+    ask('catalog', () => d.catalog.request<{ organizerId: string }>('GET', `/internal/sessions/${sessionId}`))
+      .then((s) => s.organizerId)
+      .catch((err) => {
+        if (err instanceof HttpError && err.status === 404) return undefined;
+        throw err;
+      });
+
+  return async function scan(user: Principal, code: string, door: string | undefined) {
+    const scanner = { staffId: user.userId, door };
+    const claims = checkCode(d.masterKey, code);
+    if (typeof claims === 'string') {
+      await d.admissions.logScan({ ...scanner, result: 'invalid', reason: claims });
+      throw invalidTicket(claims);
+    }
+    const about = { ...scanner, ticketId: claims.ticketId, eventId: claims.eventId };
+    try {
+      await assertMayScan(user, () => sessionOwner(claims.sessionId));
+    } catch (err) {
+      if (err instanceof HttpError && err.status === 403) await d.admissions.logScan({ ...about, result: 'forbidden', reason: err.message });
+      throw err;
+    }
+    const ticket = await ticketOf(claims.ticketId);
+    const refuse = async (reason: InvalidReason, extra: Record<string, unknown> = {}) => {
+      await d.admissions.logScan({ ...about, result: 'invalid', reason });
+      return invalidTicket(reason, { ticketId: claims.ticketId, ...extra });
+    };
+    if (!ticket) throw await refuse('unknown-ticket');
+    if (ticket.eventId !== claims.eventId || ticket.sessionId !== claims.sessionId) throw await refuse('claims-mismatch');
+    if (ticket.status !== 'valid') throw await refuse('voided', { voidedAt: ticket.voidedAt, voidReason: ticket.voidReason });
+
+    const { admitted, admission } = await d.admissions.admit({ ...about, sessionId: claims.sessionId });
+    if (!admitted) {
+      throw new HttpError(409, 'ALREADY_CHECKED_IN', `this ticket was admitted at ${admission.admittedAt}`, {
+        ticketId: admission.ticketId,
+        admittedAt: admission.admittedAt,
+        door: admission.door,
+        staffId: admission.staffId,
+      });
+    }
+    return {
+      result: 'admitted' as const,
+      ticket: { id: ticket.id, eventId: claims.eventId, sessionId: claims.sessionId, seat: ticket.seat },
+      admittedAt: admission.admittedAt,
+      door: admission.door,
+      staffId: admission.staffId,
+    };
+  };
+}
+export type Door = ReturnType<typeof createDoor>;

@@ -1,0 +1,5 @@
+import { loadConfig } from '../shared/config';
+import { runMain } from '../shared/http';
+import { startNotificationService } from './service';
+
+runMain('notification', async () => (await startNotificationService(loadConfig('notification'))).close);

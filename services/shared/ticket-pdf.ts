@@ -1,0 +1,96 @@
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+
+/** What one printed ticket shows; the booking service and the notification service both fill it. */
+export interface TicketPdfInput {
+  ticketId: string;
+  /** The signed payload the door scanner reads; printed as a QR code. */
+  code: string;
+  eventTitle: string;
+  /** ISO 8601 instant the session starts. */
+  sessionStartsAt: string;
+  venue?: string;
+  hall?: string;
+  seat: { section: string; row: string; number: number; tier: string; price: { amount: string; currency: string } };
+  holderName: string;
+  /** Stamped as the PDF's creation date, so the same tickets render the same document. */
+  issuedAt?: string;
+}
+
+/** Standing areas are sold as row 'GA': the place number is not a seat anyone looks for. */
+export const isGeneralAdmission = (seat: TicketPdfInput['seat']) => seat.row === 'GA';
+
+export function seatLabel(seat: TicketPdfInput['seat']): string {
+  return isGeneralAdmission(seat)
+    ? `Standing area ${seat.section} (general admission, place ${seat.number})`
+    : `Section ${seat.section}, Row ${seat.row}, Seat ${seat.number}`;
+}
+
+function readableStart(iso: string): { utc: string; readable: string } {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return { utc: iso, readable: iso };
+  const readable = new Intl.DateTimeFormat('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'UTC',
+    timeZoneName: 'short',
+  }).format(d);
+  return { utc: d.toISOString(), readable };
+}
+
+/** One A5 page per ticket, with the QR code of its signed code. */
+export async function renderTicketsPdf(tickets: TicketPdfInput[]): Promise<Buffer> {
+  if (tickets.length === 0) throw new Error('renderTicketsPdf needs at least one ticket');
+  const qrs = await Promise.all(
+    tickets.map((t) => QRCode.toBuffer(t.code, { type: 'png', errorCorrectionLevel: 'M', margin: 2, width: 320 })),
+  );
+  const issued = tickets[0]!.issuedAt ? new Date(tickets[0]!.issuedAt) : undefined;
+  const doc = new PDFDocument({
+    size: 'A5',
+    margin: 36,
+    autoFirstPage: false,
+    info: {
+      Title: `Tickets: ${tickets[0]!.eventTitle}`,
+      Author: 'Ticketing',
+      ...(issued && !Number.isNaN(issued.getTime()) ? { CreationDate: issued, ModDate: issued } : {}),
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+
+  tickets.forEach((t, i) => {
+    doc.addPage();
+    const width = doc.page.width - 72;
+    const start = readableStart(t.sessionStartsAt);
+    doc.font('Helvetica-Bold').fontSize(18).text(t.eventTitle, { width });
+    doc.moveDown(0.3);
+    doc.font('Helvetica').fontSize(11).text(start.readable);
+    doc.fontSize(9).fillColor('#555555').text(`Starts ${start.utc} (UTC)`).fillColor('black');
+    const place = [t.venue, t.hall].filter(Boolean).join(', ');
+    if (place) doc.fontSize(11).text(place);
+    doc.moveDown(0.8);
+    doc.font('Helvetica-Bold').fontSize(13).text(seatLabel(t.seat));
+    doc.font('Helvetica').fontSize(11).text(`${t.seat.tier}: ${t.seat.price.amount} ${t.seat.price.currency}`);
+    doc.moveDown(0.5);
+    doc.text(`Holder: ${t.holderName}`);
+    doc.fontSize(8).fillColor('#555555').text(`Ticket ${t.ticketId}`).fillColor('black');
+    doc.moveDown(0.8);
+    const size = 220;
+    doc.image(qrs[i]!, (doc.page.width - size) / 2, doc.y, { width: size, height: size });
+    doc.y += size + 8;
+    doc
+      .fontSize(8)
+      .fillColor('#555555')
+      .text(`Show this code at the door. Ticket ${i + 1} of ${tickets.length}.`, 36, doc.y, { width, align: 'center' });
+  });
+  doc.end();
+  return done;
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { signTicketCode, verifyTicketCode } from '../../services/shared/ticket-code';
+import type { SignedIn } from '../../services/devstack/api-client';
+import { smallSession } from '../support/catalog';
+import { startStack, type Stack } from '../support/stack';
+
+interface BoughtTicket {
+  id: string;
+  code: string;
+  sessionId: string;
+  eventId: string;
+}
+
+describe('check-in at the door', () => {
+  let stack: Stack;
+  let owner: SignedIn;
+  let doors: [SignedIn, SignedIn];
+  let tickets: BoughtTicket[];
+  let eventId: string;
+
+  const scan = (who: SignedIn | undefined, code: string, door?: string) =>
+    stack.api.call('POST', '/api/v1/checkin', { token: who?.token, body: door ? { code, door } : { code } });
+  const admissionsOf = async (ticketId: string) =>
+    (await stack.pool.query('SELECT count(*)::int AS n FROM checkin.admissions WHERE ticket_id = $1', [ticketId])).rows[0].n as number;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    owner = await stack.newUserWithRole('organizer');
+    doors = [await stack.newUserWithRole('staff'), await stack.newUserWithRole('staff')];
+    const session = await smallSession(stack.api, owner.token);
+    eventId = session.eventId;
+    const buyer = await stack.newCustomer();
+    const reservation = await stack.api.expect(201, 'POST', '/api/v1/reservations', {
+      token: buyer.token,
+      body: { sessionId: session.sessionId, seatIds: session.seats.slice(0, 5).map((s) => s.seatId) },
+    });
+    const confirmed = await stack.api.expect(200, 'POST', `/api/v1/reservations/${reservation.id}/confirm`, {
+      token: buyer.token,
+      body: { paymentToken: 'tok_visa' },
+    });
+    tickets = confirmed.tickets;
+    expect(tickets).toHaveLength(5);
+  });
+  afterAll(() => stack.close());
+
+  it('admits a ticket exactly once when 20 scans at two doors arrive together', async () => {
+    const ticket = tickets[0]!;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => scan(doors[i % 2], ticket.code, i % 2 ? 'south' : 'north')),
+    );
+    expect(answers.filter((a) => a.status !== 200 && a.status !== 409).map((a) => a.body)).toEqual([]);
+    const admitted = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status === 409);
+    expect(admitted).toHaveLength(1);
+    expect(refused).toHaveLength(19);
+
+    const first = admitted[0]!.body;
+    expect(first).toMatchObject({ result: 'admitted', ticket: { id: ticket.id, eventId } });
+    const firstDoor = first.door as string;
+    expect(first.staffId).toBe(doors[firstDoor === 'north' ? 0 : 1].user.id);
+    for (const r of refused) {
+      expect(r.body).toMatchObject({ code: 'ALREADY_CHECKED_IN', admittedAt: first.admittedAt, door: firstDoor, staffId: first.staffId });
+    }
+
+    expect(await admissionsOf(ticket.id)).toBe(1);
+    const log = await stack.pool.query('SELECT result, count(*)::int AS n FROM checkin.scans WHERE ticket_id = $1 GROUP BY result', [ticket.id]);
+    expect(Object.fromEntries(log.rows.map((r) => [r.result, r.n]))).toEqual({ admitted: 1, already_checked_in: 19 });
+
+    // A later scan still names the first one.
+    const again = await scan(doors[1], ticket.code, 'east');
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ admittedAt: first.admittedAt, door: firstDoor });
+  });
+
+  it('refuses a code with one character changed, and admits nothing', async () => {
+    const ticket = tickets[1]!;
+    const at = ticket.code.length - 5;
+    const tampered = ticket.code.slice(0, at) + (ticket.code[at] === 'A' ? 'B' : 'A') + ticket.code.slice(at + 1);
+    const res = await scan(doors[0], tampered, 'north');
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body).toMatchObject({ code: 'INVALID_TICKET', reason: 'bad-signature' });
+
+    const garbage = await scan(doors[0], 'not-a-ticket');
+    expect(garbage.status).toBe(422);
+    expect(garbage.body.reason).toBe('malformed');
+    expect(await admissionsOf(ticket.id)).toBe(0);
+    const logged = await stack.pool.query(
+      `SELECT count(*)::int AS n FROM checkin.scans WHERE staff_id = $1 AND result = 'invalid' AND reason IN ('bad-signature', 'malformed')`,
+      [doors[0].user.id],
+    );
+    expect(logged.rows[0].n).toBe(2);
+  });
+
+  it('refuses a genuinely signed code that names no ticket, or another session than its ticket', async () => {
+    const key = stack.secrets.ticketSigningKey;
+    const ticket = tickets[4]!;
+    const unknown = signTicketCode(key, { ticketId: randomUUID(), eventId, sessionId: ticket.sessionId });
+    const res = await scan(doors[0], unknown);
+    expect(res.status).toBe(422);
+    expect(res.body.reason).toBe('unknown-ticket');
+    const elsewhere = signTicketCode(key, { ticketId: ticket.id, eventId, sessionId: randomUUID() });
+    const mismatch = await scan(doors[0], elsewhere);
+    expect(mismatch.status).toBe(422);
+    expect(mismatch.body.reason).toBe('claims-mismatch');
+    expect(await admissionsOf(ticket.id)).toBe(0);
+  });
+
+  it('refuses a voided ticket', async () => {
+    const ticket = tickets[2]!;
+    // The real path (an event cancelled by its organizer voids its tickets) is covered by the lead's event-cancellation test.
+    await stack.pool.query(`UPDATE booking.tickets SET status = 'void', voided_at = now(), void_reason = 'refunded' WHERE id = $1`, [ticket.id]);
+    const res = await scan(doors[1], ticket.code, 'south');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'INVALID_TICKET', reason: 'voided', voidReason: 'refunded', ticketId: ticket.id });
+    expect(await admissionsOf(ticket.id)).toBe(0);
+  });
+
+  it('lets nobody but staff and the owning organizer scan', async () => {
+    const ticket = tickets[3]!;
+    const customer = await stack.newCustomer();
+    expect((await scan(customer, ticket.code)).status).toBe(403);
+    expect((await scan(undefined, ticket.code)).status).toBe(401);
+    const stranger = await stack.newUserWithRole('organizer');
+    const refused = await scan(stranger, ticket.code, 'north');
+    expect(refused.status).toBe(403);
+    expect(await admissionsOf(ticket.id)).toBe(0);
+
+    const byOwner = await scan(owner, ticket.code, 'stage door');
+    expect(byOwner.status).toBe(200);
+    expect(byOwner.body).toMatchObject({ result: 'admitted', staffId: owner.user.id, door: 'stage door' });
+  });
+
+  it('hands staff and the owner a kit that verifies codes offline and lists voided and admitted tickets', async () => {
+    const path = `/api/v1/events/${eventId}/checkin-kit`;
+    const kit = await stack.api.expect(200, 'GET', path, { token: doors[0].token });
+    expect(kit.eventId).toBe(eventId);
+    const eventKey = Buffer.from(kit.key, 'base64url');
+    for (const t of tickets) expect(verifyTicketCode({ eventKey }, t.code)).toMatchObject({ ticketId: t.id, eventId });
+    expect(kit.voidedTicketIds).toEqual([tickets[2]!.id]);
+    expect([...kit.admittedTicketIds].sort()).toEqual([tickets[0]!.id, tickets[3]!.id].sort());
+
+    expect((await stack.api.call('GET', path, { token: owner.token })).status).toBe(200);
+    const stranger = await stack.newUserWithRole('organizer');
+    expect((await stack.api.call('GET', path, { token: stranger.token })).status).toBe(403);
+    expect((await stack.api.call('GET', path, { token: (await stack.newCustomer()).token })).status).toBe(403);
+  });
+});

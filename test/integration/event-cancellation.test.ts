@@ -1,0 +1,108 @@
+import { WorkflowFailedError } from '@temporalio/client';
+import { smallSession } from '../support/catalog';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from '../support/stack';
+
+// An organizer cancels an event: every confirmed booking is refunded exactly
+// once and its tickets voided, by workflows that can be interrupted and run again.
+describe('event cancellation', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(() => stack.close());
+
+  async function eventWithBookings(confirmed: number) {
+    const organizer = await stack.newUserWithRole('organizer');
+    const session = await smallSession(stack.api, organizer.token);
+    const bookings: { id: string; token: string; tickets: { id: string; code: string }[] }[] = [];
+    for (let i = 0; i < confirmed; i++) {
+      const buyer = await stack.newCustomer();
+      const seatIds = session.seats.slice(i * 2, i * 2 + 2).map((s) => s.seatId);
+      const r = await stack.api.expect(201, 'POST', '/api/v1/reservations', { token: buyer.token, body: { sessionId: session.sessionId, seatIds } });
+      const c = await stack.api.expect(200, 'POST', `/api/v1/reservations/${r.id}/confirm`, { token: buyer.token, body: { paymentToken: 'tok_visa' } });
+      bookings.push({ id: r.id, token: buyer.token, tickets: c.tickets });
+    }
+    return { organizer, session, bookings };
+  }
+
+  const refundsOf = async (reservationId: string) =>
+    (
+      await stack.pool.query(
+        `SELECT count(r.id)::int AS refunds, bool_and(c.refunded_at IS NOT NULL) AS refunded
+         FROM payment.charges c LEFT JOIN payment.refunds r ON r.charge_id = c.id
+         WHERE c.reference = $1 AND c.status = 'succeeded'`,
+        [reservationId],
+      )
+    ).rows[0] as { refunds: number; refunded: boolean };
+
+  async function expectRefundedOnce(b: { id: string; token: string }) {
+    expect(await refundsOf(b.id)).toEqual({ refunds: 1, refunded: true });
+    const read = await stack.api.expect(200, 'GET', `/api/v1/reservations/${b.id}`, { token: b.token });
+    expect(read.status).toBe('refunded');
+    const { rows } = await stack.pool.query('SELECT status, void_reason FROM booking.tickets WHERE reservation_id = $1', [b.id]);
+    expect(rows).toEqual(rows.map(() => ({ status: 'void', void_reason: 'event cancelled' })));
+    expect(rows.length).toBeGreaterThan(0);
+  }
+
+  it('refunds every confirmed booking once, voids its tickets, refuses them at the door, and refunds a payment that lands after', async () => {
+    const { organizer, session, bookings } = await eventWithBookings(3);
+    // A buyer still holding seats when the event is cancelled.
+    const late = await stack.newCustomer();
+    const hold = await stack.api.expect(201, 'POST', '/api/v1/reservations', {
+      token: late.token,
+      body: { sessionId: session.sessionId, seatIds: [session.seats[20]!.seatId] },
+    });
+
+    const cancelled = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
+    expect(cancelled.status).toBe('cancelled');
+    expect(cancelled.refunds.workflowId).toBe(`event-cancellation-${session.eventId}`);
+    expect(await stack.temporal.workflow.getHandle(cancelled.refunds.workflowId).result()).toEqual({ refunded: 3 });
+    for (const b of bookings) await expectRefundedOnce(b);
+
+    // The hold's payment goes through after the cancellation: nothing is sold, the money goes back.
+    const confirm = await stack.api.call('POST', `/api/v1/reservations/${hold.id}/confirm`, { token: late.token, body: { paymentToken: 'tok_visa' } });
+    expect(confirm.status).toBe(409);
+    await eventually(async () => expect(await refundsOf(hold.id)).toEqual({ refunds: 1, refunded: true }));
+
+    // Door staff refuse a refunded ticket.
+    const staff = await stack.newUserWithRole('staff');
+    const scan = await stack.api.call('POST', '/api/v1/checkin', { token: staff.token, body: { code: bookings[0]!.tickets[0]!.code, door: 'North' } });
+    expect(scan.status).toBe(422);
+    expect(scan.body.code).toBe('INVALID_TICKET');
+
+    // Buyers are told: a 'refunded' email per booking.
+    const notification = (id: string) =>
+      fetch(`${stack.urls.notification}/internal/notifications?reservationId=${id}`, { headers: { 'x-service-token': stack.secrets.serviceToken } }).then(
+        (r) => r.json() as Promise<{ items: { kind: string }[] }>,
+      );
+    await eventually(async () => expect((await notification(bookings[1]!.id)).items.map((m) => m.kind)).toContain('refunded'));
+
+    // Cancelling again runs the refunds again: nothing is refunded twice.
+    const again = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
+    expect(await stack.temporal.workflow.getHandle(again.refunds.workflowId).result()).toEqual({ refunded: 0 });
+    for (const b of bookings) await expectRefundedOnce(b);
+  });
+
+  it('an interrupted refund run, run again, refunds the rest and nothing twice', async () => {
+    const { organizer, session, bookings } = await eventWithBookings(3);
+    // One confirmation has not landed in the read model yet: its refund waits for it.
+    const [stuck, ...others] = bookings;
+    await stack.pool.query(`UPDATE booking.reservations SET status = 'active' WHERE id = $1`, [stuck!.id]);
+
+    const first = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
+    await eventually(async () => {
+      for (const b of others) expect(await refundsOf(b.id)).toEqual({ refunds: 1, refunded: true });
+    }, 20_000);
+    // The run is interrupted (an operator terminates it; its pending refund is cut short with it).
+    const run = stack.temporal.workflow.getHandle(first.refunds.workflowId);
+    await run.terminate('interrupted by the test');
+    await expect(run.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    expect(await refundsOf(stuck!.id)).toEqual({ refunds: 0, refunded: false });
+
+    await stack.pool.query(`UPDATE booking.reservations SET status = 'confirmed' WHERE id = $1`, [stuck!.id]);
+    const second = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
+    expect(await stack.temporal.workflow.getHandle(second.refunds.workflowId).result()).toEqual({ refunded: 1 });
+    for (const b of bookings) await expectRefundedOnce(b);
+  });
+});
