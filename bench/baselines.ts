@@ -26,36 +26,27 @@ import { noop, noopUpdate } from './noop-workflow';
 const BASELINES = ['express', 'pg', 'temporal'] as const;
 type Baseline = (typeof BASELINES)[number];
 
-const dev = infraUrls(DEV_INFRA_OPTIONS);
-const { values } = parseArgs({
-  options: {
-    concurrency: { type: 'string', default: '50' },
-    seconds: { type: 'string', default: '10' },
-    only: { type: 'string' },
-    'database-url': { type: 'string', default: dev.databaseUrl },
-    temporal: { type: 'string', default: dev.temporalAddress },
-  },
-});
-const concurrency = Number(values.concurrency);
-const seconds = Number(values.seconds);
-if (!(concurrency >= 1) || !(seconds > 0)) throw new Error('--concurrency and --seconds must be positive numbers');
-if (values.only !== undefined && !BASELINES.includes(values.only as Baseline)) {
-  throw new Error(`--only must be one of ${BASELINES.join(', ')}`);
+/** Every baseline runs at `concurrency` for `seconds` (bench/flash-sale imports them). */
+export interface BaselineOptions {
+  concurrency: number;
+  seconds: number;
 }
-const selected = values.only ? [values.only as Baseline] : [...BASELINES];
 
 /** One unmeasured round of `concurrency` operations (connections, JIT), then the measured run. */
-async function measure(op: (seq: number) => Promise<unknown>): Promise<LoadResult> {
+export async function measure(op: (seq: number) => Promise<unknown>, { concurrency, seconds }: BaselineOptions): Promise<LoadResult> {
   const warmUp = await runLoad((seq) => op(-1 - seq), { concurrency, count: concurrency });
   if (warmUp.errors === warmUp.ops) throw warmUp.firstError;
   const opts: LoadOptions = { concurrency, seconds };
   return runLoad(op, opts);
 }
 
-async function expressBaseline(): Promise<LoadResult> {
+/** GET of a constant JSON body; with `body`, of exactly those bytes (e.g. a seat map's). */
+export async function expressBaseline(o: BaselineOptions & { body?: Buffer }): Promise<LoadResult> {
+  const { concurrency } = o;
   const app = express();
   app.get('/', (_req, res) => {
-    res.json({ ok: true, service: 'bench' });
+    if (o.body) res.type('application/json').send(o.body);
+    else res.json({ ok: true, service: 'bench' });
   });
   const server = await new Promise<http.Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -73,7 +64,7 @@ async function expressBaseline(): Promise<LoadResult> {
         .on('error', reject);
     });
   try {
-    return await measure(get);
+    return await measure(get, o);
   } finally {
     agent.destroy();
     server.closeAllConnections();
@@ -81,10 +72,10 @@ async function expressBaseline(): Promise<LoadResult> {
   }
 }
 
-const PG_ROWS = 10_000;
+export const PG_ROWS = 10_000;
 
-async function pgBaseline(): Promise<{ result: LoadResult; updated: number }> {
-  const pool = new Pool({ connectionString: values['database-url'], max: Math.min(concurrency, 20) });
+export async function pgBaseline(o: BaselineOptions & { databaseUrl: string }): Promise<{ result: LoadResult; updated: number }> {
+  const pool = new Pool({ connectionString: o.databaseUrl, max: Math.min(o.concurrency, 20) });
   let updated = 0;
   try {
     await pool.query('DROP TABLE IF EXISTS bench_seats');
@@ -99,7 +90,7 @@ async function pgBaseline(): Promise<{ result: LoadResult; updated: number }> {
       );
       updated += r.rowCount ?? 0;
     };
-    const result = await measure(hold);
+    const result = await measure(hold, o);
     return { result, updated };
   } finally {
     await pool.query('DROP TABLE IF EXISTS bench_seats').catch((err: unknown) => console.error('drop bench_seats:', err));
@@ -107,11 +98,11 @@ async function pgBaseline(): Promise<{ result: LoadResult; updated: number }> {
   }
 }
 
-async function temporalBaseline(): Promise<LoadResult> {
+export async function temporalBaseline(o: BaselineOptions & { temporalAddress: string }): Promise<LoadResult> {
   const taskQueue = `bench-noop-${process.pid}`;
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./noop-workflow') });
-  const workerConnection = await NativeConnection.connect({ address: values.temporal! });
-  const connection = await Connection.connect({ address: values.temporal! });
+  const workerConnection = await NativeConnection.connect({ address: o.temporalAddress });
+  const connection = await Connection.connect({ address: o.temporalAddress });
   try {
     const worker = await Worker.create({
       connection: workerConnection,
@@ -130,30 +121,53 @@ async function temporalBaseline(): Promise<LoadResult> {
           args: [],
         }),
       });
-    return await worker.runUntil(measure(updateWithStart));
+    return await worker.runUntil(measure(updateWithStart, o));
   } finally {
     await connection.close();
     await workerConnection.close();
   }
 }
 
+function cliOptions() {
+  const dev = infraUrls(DEV_INFRA_OPTIONS);
+  const { values } = parseArgs({
+    options: {
+      concurrency: { type: 'string', default: '50' },
+      seconds: { type: 'string', default: '10' },
+      only: { type: 'string' },
+      'database-url': { type: 'string', default: dev.databaseUrl },
+      temporal: { type: 'string', default: dev.temporalAddress },
+    },
+  });
+  const concurrency = Number(values.concurrency);
+  const seconds = Number(values.seconds);
+  if (!(concurrency >= 1) || !(seconds > 0)) throw new Error('--concurrency and --seconds must be positive numbers');
+  if (values.only !== undefined && !BASELINES.includes(values.only as Baseline)) {
+    throw new Error(`--only must be one of ${BASELINES.join(', ')}`);
+  }
+  const selected = values.only ? [values.only as Baseline] : [...BASELINES];
+  return { concurrency, seconds, selected, databaseUrl: values['database-url']!, temporalAddress: values.temporal! };
+}
+
 async function main() {
+  const o = cliOptions();
+  const { concurrency, seconds, selected } = o;
   const rows: string[] = [];
   const notes: string[] = [];
   for (const b of selected) {
     console.error(`[bench] ${b}: C=${concurrency}, ${seconds}s ...`);
     let result: LoadResult;
     if (b === 'express') {
-      result = await expressBaseline();
+      result = await expressBaseline(o);
       rows.push(tableRow('Express 5 GET constant JSON', concurrency, result));
       notes.push('express: load generator and server share one Node process (one event loop, one CPU core).');
     } else if (b === 'pg') {
-      const pg = await pgBaseline();
+      const pg = await pgBaseline(o);
       result = pg.result;
       rows.push(tableRow(`PostgreSQL conditional UPDATE, ${PG_ROWS} rows, pool ${Math.min(concurrency, 20)}`, concurrency, result));
       notes.push(`pg: ${pg.updated} of ${result.ops + concurrency} UPDATEs (warm-up included) changed a row; the rest found the seat already held.`);
     } else {
-      result = await temporalBaseline();
+      result = await temporalBaseline(o);
       rows.push(tableRow('Temporal Update-with-Start, no-op workflow', concurrency, result));
       notes.push('temporal: ops/s = workflows/s; the worker runs in the load generator\'s process.');
     }
@@ -167,7 +181,9 @@ async function main() {
   for (const n of notes) console.log(`- ${n}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -3,6 +3,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -72,7 +73,9 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
   /** Temporal calls get a deadline, so a missing worker is a 503, never a hang. */
   const withDeadline = <T>(fn: () => Promise<T>) =>
     client.withDeadline(Date.now() + s.temporalTimeoutMs, fn).catch((err: unknown) => {
-      if ((err as { code?: number }).code === 4 /* DEADLINE_EXCEEDED */) {
+      const deadlineExceeded = (e: unknown) => (e as { code?: number } | undefined)?.code === 4; /* DEADLINE_EXCEEDED */
+      // An update's deadline surfaces wrapped (WorkflowUpdateRPCTimeoutOrCancelledError, the gRPC status as its cause).
+      if (deadlineExceeded(err) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || deadlineExceeded((err as Error).cause)) {
         throw new HttpError(503, 'BOOKING_UNAVAILABLE', 'booking is temporarily unavailable; retry with the same Idempotency-Key');
       }
       throw err;

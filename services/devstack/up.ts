@@ -32,6 +32,11 @@ const o = { ...DEV_INFRA_OPTIONS, log: (l: string) => console.log(`[infra] ${l}`
 const GATEWAY = `http://127.0.0.1:${SERVICES.gateway.port}`;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
+/**
+ * `HOLD_TTL_SECONDS=30 npm run up`: short holds, for the flash-sale benchmark
+ * (bench/flash-sale), which waits for its walked-away holds to lapse. Unset: 600.
+ */
+const HOLD_TTL_SECONDS = process.env.HOLD_TTL_SECONDS === undefined ? undefined : Number(process.env.HOLD_TTL_SECONDS);
 
 const log = (l: string) => console.log(`[up] ${l}`);
 const children = new Map<DevServiceName, ChildProcess>();
@@ -63,6 +68,7 @@ function printUrls(infra: Infra): void {
       `  API docs     ${g}/docs`,
       `  OpenAPI      ${g}/openapi.json`,
       `  Temporal UI  ${infra.temporalUiUrl ?? '(headless)'}`,
+      `  Mail         http://localhost:${SERVICES['mail-sink'].port}  (every email the platform sends, caught locally)`,
       `  Demo admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}  (local-development default)`,
       `  Logs         ${path.relative(process.cwd(), LOG_DIR) || LOG_DIR}/<service>.log`,
       '',
@@ -75,7 +81,7 @@ function startService(name: DevServiceName, infra: Infra, secrets: ReturnType<ty
   const out = fs.openSync(logFile(name), 'w');
   const child = spawn(process.execPath, ['--enable-source-maps', entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...serviceEnv(name, infra, secrets) },
+    env: { ...process.env, ...serviceEnv(name, infra, secrets, { holdTtlSeconds: HOLD_TTL_SECONDS }) },
     stdio: ['ignore', out, out],
     // Its own process group: the terminal's Ctrl-C reaches only us, and we
     // stop the services in order; `npm run down` finds them by pid file.
@@ -148,6 +154,10 @@ async function main(): Promise<void> {
     throw new Error(`not built: ${missing.map((n) => SERVICES[n].entry).join(', ')} (run npm run build)`);
   }
 
+  if (HOLD_TTL_SECONDS !== undefined && !(Number.isInteger(HOLD_TTL_SECONDS) && HOLD_TTL_SECONDS > 0)) {
+    throw new Error(`HOLD_TTL_SECONDS must be a positive whole number of seconds, not ${process.env.HOLD_TTL_SECONDS}`);
+  }
+  if (HOLD_TTL_SECONDS !== undefined) log(`holds last ${HOLD_TTL_SECONDS}s (HOLD_TTL_SECONDS)`);
   fs.mkdirSync(RUN_DIR, { recursive: true });
   fs.mkdirSync(LOG_DIR, { recursive: true });
   fs.writeFileSync(UP_PID_FILE, `${process.pid}\n`);

@@ -92,6 +92,10 @@ export function createGatewayApp(d: GatewayDeps): Express {
       proxyTimeout: timeoutMs,
       on: {
         proxyReq: (proxyReq, req) => {
+          // Under load the upstream request can already be on its way (or torn
+          // down by a timeout) when this runs; touching its headers then throws
+          // outside any handler and would take the gateway down.
+          if (proxyReq.headersSent || proxyReq.destroyed) return;
           // The client address as the gateway established it (trust proxy), replacing
           // whatever X-Forwarded-For the client sent: services log and audit it.
           const r = req as unknown as { ip?: string; protocol: string };

@@ -1,0 +1,137 @@
+/**
+ * One buyer of the flash sale. Reads the seat map, picks 1–4 adjacent seats
+ * (half of the buyers aim at the front 10%), reserves, and on a 409 tries
+ * other seats up to 3 more times. After a hold: 70% confirm with tok_visa,
+ * 10% cancel, 20% walk away and let the hold lapse. With a waiting room, the
+ * buyer first queues and reserves only once admitted, giving up after their
+ * patience (a queue position is then their answer).
+ */
+import type { Buyer } from './buyer-accounts';
+import { json, type HttpAnswer, type HttpClient } from './http-client';
+import type { Endpoint, Recorder } from './recorder';
+import { indexRows, pickAdjacent, prng, type MapSeat, type RowIndex } from './seat-picker';
+
+export type BuyerResult = 'held' | 'rejected' | 'no-seats-on-map' | 'queued' | 'failed';
+
+/** What the buyers were told, per reservation: the audit compares it with the database. */
+export type HoldFate = 'confirmed' | 'cancelled' | 'walked-away' | 'confirm-failed' | 'cancel-failed';
+
+export interface Ledger {
+  /** Reservation id → what became of it, as far as its buyer knows. */
+  holds: Map<string, HoldFate>;
+  /** The latest expiresAt of any hold (ms since the epoch). */
+  lastExpiry: number;
+  /** POST /reservations answers that leave the outcome unknown (timeouts, connection errors, 5xx). */
+  unknownReserves: number;
+}
+
+export const newLedger = (): Ledger => ({ holds: new Map(), lastExpiry: 0, unknownReserves: 0 });
+
+export interface WaitingRoomBehaviour {
+  /** How long a buyer waits for admission before giving up with their queue position. */
+  patienceMs: number;
+}
+
+export interface BuyerContext {
+  http: HttpClient;
+  recorder: Recorder;
+  sessionId: string;
+  ledger: Ledger;
+  seed: number;
+  waitingRoom?: WaitingRoomBehaviour;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Parsing a seat map of thousands of seats costs the load generator
+ * milliseconds; buyers who received the very same map (same ETag) share one parse.
+ */
+let lastMap: { etag: string; index: RowIndex } | undefined;
+function rowIndexOf(a: HttpAnswer): RowIndex | undefined {
+  if (a.etag && lastMap?.etag === a.etag) return lastMap.index;
+  const body = json<{ seats: MapSeat[] }>(a);
+  if (!body?.seats) return undefined;
+  const index = indexRows(body.seats);
+  if (a.etag) lastMap = { etag: a.etag, index };
+  return index;
+}
+
+export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number): Promise<BuyerResult> {
+  const random = prng(ctx.seed * 1_000_003 + buyerNo);
+  const call = async (endpoint: Endpoint, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const a = await ctx.http.request(method, path, { token: buyer.token, body, headers });
+    ctx.recorder.record(endpoint, a);
+    return a;
+  };
+
+  let headers: Record<string, string> | undefined;
+  if (ctx.waitingRoom) {
+    const admission = await waitForAdmission(ctx.waitingRoom, call, ctx.sessionId);
+    if (typeof admission !== 'string') return admission.result;
+    headers = { 'x-admission-token': admission };
+  }
+
+  const mapAnswer = await call('GET /sessions/{id}/seat-map', 'GET', `/api/v1/sessions/${ctx.sessionId}/seat-map`);
+  const index = mapAnswer.status === 200 ? rowIndexOf(mapAnswer) : undefined;
+  if (!index) return 'failed';
+
+  const n = 1 + Math.floor(random() * 4);
+  const aimAtFront = random() < 0.5;
+  const refused = new Set<string>();
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const seatIds = pickAdjacent(index, n, aimAtFront, refused, random);
+    if (!seatIds) return attempt === 0 ? 'no-seats-on-map' : 'rejected';
+    const r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, headers);
+    if (r.status === 409) {
+      const taken = json<{ unavailableSeats?: string[] }>(r)?.unavailableSeats;
+      for (const id of taken?.length ? taken : seatIds) refused.add(id);
+      continue;
+    }
+    if (r.status !== 201) {
+      if (r.status === 'timeout' || r.status === 'error' || r.status >= 500) ctx.ledger.unknownReserves++;
+      return 'failed';
+    }
+    const reservation = json<{ id: string; expiresAt: string }>(r)!;
+    ctx.ledger.lastExpiry = Math.max(ctx.ledger.lastExpiry, Date.parse(reservation.expiresAt));
+    await settle(reservation.id, random(), call, ctx.ledger);
+    return 'held';
+  }
+  return 'rejected';
+}
+
+type Call = (endpoint: Endpoint, method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<HttpAnswer>;
+
+/** 70% pay, 10% cancel, 20% walk away. */
+async function settle(id: string, dice: number, call: Call, ledger: Ledger): Promise<void> {
+  if (dice < 0.7) {
+    const r = await call('POST /reservations/{id}/confirm', 'POST', `/api/v1/reservations/${id}/confirm`, { paymentToken: 'tok_visa' });
+    ledger.holds.set(id, r.status === 200 ? 'confirmed' : 'confirm-failed');
+  } else if (dice < 0.8) {
+    const r = await call('DELETE /reservations/{id}', 'DELETE', `/api/v1/reservations/${id}`);
+    ledger.holds.set(id, r.status === 200 ? 'cancelled' : 'cancel-failed');
+  } else {
+    ledger.holds.set(id, 'walked-away');
+  }
+}
+
+/** The admission token, or how the buyer's wait ended without one. */
+async function waitForAdmission(wr: WaitingRoomBehaviour, call: Call, sessionId: string): Promise<string | { result: BuyerResult }> {
+  const joined = await call('POST /sessions/{id}/queue', 'POST', `/api/v1/sessions/${sessionId}/queue`);
+  const place = json<{ token: string; etaSeconds: number }>(joined);
+  if (joined.status !== 201 || !place) return { result: 'failed' };
+  const deadline = performance.now() + wr.patienceMs;
+  let eta = place.etaSeconds;
+  for (;;) {
+    // Poll about twice per remaining ETA, between 0.5 and 5 s apart, jittered so pollers spread out.
+    const wait = Math.min(5_000, Math.max(500, (eta * 1000) / 2)) * (0.75 + Math.random() * 0.5);
+    if (performance.now() + wait > deadline) return { result: 'queued' };
+    await sleep(wait);
+    const s = await call('GET /queue/{token}', 'GET', `/api/v1/queue/${encodeURIComponent(place.token)}`);
+    const status = json<{ status: string; admissionToken?: string; etaSeconds?: number }>(s);
+    if (s.status !== 200 || !status) return { result: 'failed' };
+    if (status.status === 'admitted' && status.admissionToken) return status.admissionToken;
+    if (status.status !== 'waiting') return { result: 'queued' };
+    eta = status.etaSeconds ?? eta;
+  }
+}
