@@ -134,6 +134,11 @@ export function unitEnv(unit: AppUnit, env: Environment): UnitEnv {
         return env.createSecrets ? config(DEMO_ADMIN.email) : undefined;
       case 'BOOTSTRAP_ADMIN_PASSWORD':
         return env.createSecrets ? secret('BOOTSTRAP_ADMIN_PASSWORD') : undefined;
+      case 'BOOTSTRAP_OPERATOR_EMAIL':
+        // The operator's sign-in account, created by auth from the same Secret keys the operator reads (kind only; production creates it by hand).
+        return env.createSecrets ? secret('OPERATOR_EMAIL') : undefined;
+      case 'BOOTSTRAP_OPERATOR_PASSWORD':
+        return env.createSecrets ? secret('OPERATOR_PASSWORD') : undefined;
       case 'LEADER_ELECTION_IDENTITY':
         return { from: 'field', fieldPath: 'metadata.name' };
       case 'OPERATOR_NAMESPACE':

@@ -178,6 +178,7 @@ export const AUDIT_ACTIONS = [
   'application.approved',
   'application.rejected',
   'admin.bootstrapped',
+  'operator.bootstrapped',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -19,13 +19,19 @@ export function startAuthService(cfg: Config<'auth'>): Promise<RunningServer> {
     const pool = await database(cfg, 'auth', join(__dirname, 'migrations'));
     const users = createUserStore(pool);
     const audit = createAuditLog(pool);
-    if (cfg.BOOTSTRAP_ADMIN_EMAIL && cfg.BOOTSTRAP_ADMIN_PASSWORD) {
-      // Normalised as a login normalises what it is given, or the admin could not sign in.
-      const email = normalizeEmail(cfg.BOOTSTRAP_ADMIN_EMAIL);
-      const admin = await users.ensureAdmin(email, await hashPassword(cfg.BOOTSTRAP_ADMIN_PASSWORD.normalize('NFKC')));
-      if (admin.created || admin.roleGranted) {
-        await audit.record(pool, { action: 'admin.bootstrapped', subjectId: admin.id, details: { email, created: admin.created } });
-        logger.info({ email, created: admin.created }, 'bootstrap admin ensured');
+    // Accounts named by configuration, never by a public call: the first admin, and the operator's organizer account.
+    const bootstraps = [
+      { email: cfg.BOOTSTRAP_ADMIN_EMAIL, password: cfg.BOOTSTRAP_ADMIN_PASSWORD, name: 'Administrator', role: 'admin' as const, action: 'admin.bootstrapped' as const },
+      { email: cfg.BOOTSTRAP_OPERATOR_EMAIL, password: cfg.BOOTSTRAP_OPERATOR_PASSWORD, name: 'EventSale operator', role: 'organizer' as const, action: 'operator.bootstrapped' as const },
+    ];
+    for (const b of bootstraps) {
+      if (!b.email || !b.password) continue;
+      // Normalised as a login normalises what it is given, or the account could not sign in.
+      const email = normalizeEmail(b.email);
+      const account = await users.ensureWithRole(email, b.name, await hashPassword(b.password.normalize('NFKC')), b.role);
+      if (account.created || account.roleGranted) {
+        await audit.record(pool, { action: b.action, subjectId: account.id, details: { email, created: account.created } });
+        logger.info({ email, role: b.role, created: account.created }, 'bootstrap account ensured');
       }
     }
     const tokens = createTokenIssuer({

@@ -84,17 +84,18 @@ export function createUserStore(pool: Pool) {
      * The configured first admin: created, or given the admin role and the
      * configured password. Says what it changed, so only a real change is audited.
      */
-    async ensureAdmin(email: string, passwordHash: string): Promise<{ id: string; created: boolean; roleGranted: boolean }> {
-      const { rows } = await pool.query<{ id: string; created: boolean; had_admin: boolean | null }>(
+    /** Creates the account with the role, or gives an existing one the role and this password (configured bootstrap accounts). */
+    async ensureWithRole(email: string, name: string, passwordHash: string, role: Role): Promise<{ id: string; created: boolean; roleGranted: boolean }> {
+      const { rows } = await pool.query<{ id: string; created: boolean; had_role: boolean | null }>(
         `WITH prior AS (SELECT roles FROM auth.users WHERE email = $1)
-         INSERT INTO auth.users (email, name, password_hash, roles) VALUES ($1, 'Administrator', $2, '{admin}')
+         INSERT INTO auth.users (email, name, password_hash, roles) VALUES ($1, $2, $3, ARRAY[$4])
          ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash,
-           roles = CASE WHEN 'admin' = ANY(auth.users.roles) THEN auth.users.roles ELSE array_append(auth.users.roles, 'admin') END
-         RETURNING id, (xmax = 0) AS created, (SELECT 'admin' = ANY(roles) FROM prior) AS had_admin`,
-        [email, passwordHash],
+           roles = CASE WHEN $4 = ANY(auth.users.roles) THEN auth.users.roles ELSE array_append(auth.users.roles, $4) END
+         RETURNING id, (xmax = 0) AS created, (SELECT $4 = ANY(roles) FROM prior) AS had_role`,
+        [email, name, passwordHash, role],
       );
       const row = rows[0]!;
-      return { id: row.id, created: row.created, roleGranted: !row.created && row.had_admin !== true };
+      return { id: row.id, created: row.created, roleGranted: !row.created && row.had_role !== true };
     },
   };
 }

@@ -68,6 +68,9 @@ export const schemas = {
     REFRESH_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 86_400),
     BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
     BOOTSTRAP_ADMIN_PASSWORD: z.string().min(8).optional(),
+    /** The organizer account the EventSale operator signs in as (Kubernetes); created at start like the admin. */
+    BOOTSTRAP_OPERATOR_EMAIL: z.string().email().optional(),
+    BOOTSTRAP_OPERATOR_PASSWORD: z.string().min(8).optional(),
   }),
   catalog: z.object({
     ...common,

@@ -43,7 +43,11 @@ describe('payment saga', () => {
     beforeAll(async () => {
       stack = await startStack({
         holdTtlSeconds: 60,
-        env: { payment: { PAYMENT_SLOW_MS: '2500', PAYMENT_ERROR_ATTEMPTS: '2' }, booking: { PAYMENT_WAIT_SECONDS: '1' } },
+        env: {
+          payment: { PAYMENT_SLOW_MS: '2500', PAYMENT_ERROR_ATTEMPTS: '2' },
+          booking: { PAYMENT_WAIT_SECONDS: '1' },
+          notification: { NOTIFY_RETRY_BASE_MS: '300', NOTIFY_POLL_MS: '200' },
+        },
       });
       sessionSeats = await smallSession(stack.api, (await stack.newUserWithRole('organizer')).token);
     });
@@ -149,6 +153,33 @@ describe('payment saga', () => {
         return items[0]!;
       });
       expect(mail.attachments).toEqual([expect.objectContaining({ contentType: 'application/pdf' })]);
+    });
+
+    it('with the mail server down the booking still confirms, and the email is retried until it is delivered', async () => {
+      await stack.stopMailSink();
+      let restarted = false;
+      try {
+        const b = await hold();
+        const res = await confirm(b, 'tok_visa');
+        expect(res.status).toBe(200);
+        expect(res.body.tickets).toHaveLength(1);
+        const log = async () =>
+          (
+            (await (
+              await fetch(`${stack.urls.notification}/internal/notifications?reservationId=${b.id}`, { headers: { 'x-service-token': stack.secrets.serviceToken } })
+            ).json()) as { items: { kind: string; status: string; attempts: number; lastError: string | null }[] }
+          ).items.find((m) => m.kind === 'confirmed');
+        // Delivery failed at least once and is queued for another try.
+        await eventually(async () => expect(await log()).toMatchObject({ status: 'queued', attempts: expect.any(Number), lastError: expect.any(String) }));
+        expect((await log())!.attempts).toBeGreaterThanOrEqual(1);
+        await stack.startMailSink();
+        restarted = true;
+        await eventually(async () => expect(await log()).toMatchObject({ status: 'sent' }), 20_000);
+        const res2 = await fetch(`${stack.mailSink.url}/api/messages?to=${encodeURIComponent(b.buyer.user.email)}`);
+        expect(((await res2.json()) as { items: unknown[] }).items).toHaveLength(1);
+      } finally {
+        if (!restarted) await stack.startMailSink();
+      }
     });
   });
 

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
@@ -52,13 +52,26 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-/** A port free right now (the OS picks it); reserved by closing the probe socket. */
+/**
+ * A port for a service whose URL others must know before it starts. It is
+ * taken below the OS's ephemeral range (32768+), where no outgoing connection
+ * can grab it between this check and the service's listen; each jest worker
+ * draws from its own block.
+ */
+let nextPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 0) % 12) * 1_000 + Math.floor(Math.random() * 500);
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((done) => server.close(done));
-  return port;
+  for (;;) {
+    const port = nextPort++;
+    const server = createServer();
+    const free = await new Promise<boolean>((done) => {
+      server.once('error', () => done(false));
+      server.listen(port, '0.0.0.0', () => done(true));
+    });
+    if (free) {
+      await new Promise((done) => server.close(done));
+      return port;
+    }
+  }
 }
 
 export const testSecrets = (): DevSecrets => {
