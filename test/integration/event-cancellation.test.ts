@@ -91,9 +91,11 @@ describe('event cancellation', () => {
     await stack.pool.query(`UPDATE booking.reservations SET status = 'active' WHERE id = $1`, [stuck!.id]);
 
     const first = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
+    // The other two refunds run to completion before the interruption.
     await eventually(async () => {
       for (const b of others) expect(await refundsOf(b.id)).toEqual({ refunds: 1, refunded: true });
     }, 20_000);
+    for (const b of others) expect(await stack.temporal.workflow.getHandle(`refund-${b.id}`).result()).toEqual({ refundedNow: true });
     // The run is interrupted (an operator terminates it; its pending refund is cut short with it).
     const run = stack.temporal.workflow.getHandle(first.refunds.workflowId);
     await run.terminate('interrupted by the test');
