@@ -75,8 +75,9 @@ export class Recorder {
   }
 
   /** Seconds from the start to the last completed request of `endpoint` (0 when none). */
-  lastCompletion(endpoint: Endpoint): number {
-    return (this.samples.get(endpoint) ?? []).reduce((m, s) => Math.max(m, s.at + s.ms / 1000), 0);
+  /** Seconds from the start to the last answer of an endpoint (with that status, when given). */
+  lastCompletion(endpoint: Endpoint, status?: Outcome): number {
+    return (this.samples.get(endpoint) ?? []).filter((s) => status === undefined || s.status === status).reduce((m, s) => Math.max(m, s.at + s.ms / 1000), 0);
   }
 
   count(endpoint: Endpoint, status?: Outcome): number {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
@@ -22,8 +23,9 @@ import { BookingFailure, type GeneralAdmission, type HoldOutcome, type Reservati
 import { hasRole, type Principal } from '../shared/auth';
 import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
 import type { BookingStore } from './store';
-import { isTaken, type SeatView } from '../catalog/seat-view';
+import type { SeatView } from '../catalog/seat-view';
 import type { Logger } from '../shared/logger';
+import type { TemporalBulkhead } from './temporal-bulkhead';
 
 // Namespace for reservation ids derived from (user, Idempotency-Key).
 const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
@@ -37,6 +39,8 @@ export interface BookingSettings {
   paymentWaitMs: number;
   maxSeats: number;
   temporalTimeoutMs: number;
+  /** How long a reservation's seat claims last: past any answer its workflow can give. */
+  claimTtlMs: number;
 }
 
 const seatUnavailable = (seatIds: string[]) =>
@@ -53,33 +57,79 @@ export type ConfirmAnswer = {
  * workflow's answers become HTTP answers. Every state change goes through
  * the workflow; reads come from the read model.
  */
-export function createBookings(client: Client, store: BookingStore, s: BookingSettings, seatView: SeatView, logger: Logger) {
+export function createBookings(client: Client, store: BookingStore, s: BookingSettings, seatView: SeatView, bulkhead: TemporalBulkhead, logger: Logger) {
   /**
-   * Seats the catalog's Redis view knows to be taken (or not in the session):
-   * such a request cannot succeed, so it is refused without a workflow.
-   * Without the view (not built, Redis down) every request goes on to
-   * PostgreSQL, which decides either way.
+   * Claims the seats in the catalog's Redis view before a workflow starts.
+   * Seats the view knows to be taken (or not in the session), or that another
+   * reservation claimed a moment ago, cannot be had: such a request is
+   * refused without a workflow, so of many buyers racing for a seat only one
+   * reaches Temporal. Without Redis every request goes on to PostgreSQL,
+   * which decides either way.
    */
-  async function knownTaken(sessionId: string, seatIds: string[], reservationId: string): Promise<string[]> {
-    const states = await seatView.some(sessionId, seatIds).catch((err) => {
+  async function claim(sessionId: string, seatIds: string[], reservationId: string): Promise<{ refused: string[]; claimed: boolean }> {
+    try {
+      const refused = await seatView.claim(sessionId, seatIds, reservationId, s.claimTtlMs);
+      return { refused: refused.sort(), claimed: refused.length === 0 };
+    } catch (err) {
       logger.warn({ err, sessionId }, 'seat view unavailable; no fast reject');
-      return undefined;
-    });
-    if (!states) return [];
-    const now = Date.now();
-    return seatIds.filter((_, i) => states[i] === undefined || isTaken(states[i], now, reservationId)).sort();
+      return { refused: [], claimed: false };
+    }
   }
 
-  /** Temporal calls get a deadline, so a missing worker is a 503, never a hang. */
+  /** Temporal calls wait their turn (the bulkhead) and get a deadline, so a missing worker is a 503, never a hang. */
   const withDeadline = <T>(fn: () => Promise<T>) =>
-    client.withDeadline(Date.now() + s.temporalTimeoutMs, fn).catch((err: unknown) => {
-      const deadlineExceeded = (e: unknown) => (e as { code?: number } | undefined)?.code === 4; /* DEADLINE_EXCEEDED */
-      // An update's deadline surfaces wrapped (WorkflowUpdateRPCTimeoutOrCancelledError, the gRPC status as its cause).
-      if (deadlineExceeded(err) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || deadlineExceeded((err as Error).cause)) {
-        throw new HttpError(503, 'BOOKING_UNAVAILABLE', 'booking is temporarily unavailable; retry with the same Idempotency-Key');
-      }
-      throw err;
+    bulkhead.run(() =>
+      client.withDeadline(Date.now() + s.temporalTimeoutMs, fn).catch((err: unknown) => {
+        const deadlineExceeded = (e: unknown) => (e as { code?: number } | undefined)?.code === 4; /* DEADLINE_EXCEEDED */
+        // An update's deadline surfaces wrapped (WorkflowUpdateRPCTimeoutOrCancelledError, the gRPC status as its cause).
+        if (deadlineExceeded(err) || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || deadlineExceeded((err as Error).cause)) {
+          throw new HttpError(503, 'BOOKING_UNAVAILABLE', 'booking is temporarily unavailable; retry with the same Idempotency-Key');
+        }
+        throw err;
+      }),
+    );
+
+  /** Starts the booking workflow with its hold update (or joins the one this id already started). */
+  async function hold(user: Principal, id: string, sessionId: string, seatIds: string[], generalAdmission?: GeneralAdmission): Promise<HoldOutcome> {
+    const workflowId = workflowIdOf(id);
+    const start = new WithStartWorkflowOperation(BookingWorkflow, {
+      workflowId,
+      taskQueue: s.taskQueue,
+      args: [
+        {
+          reservationId: id,
+          userId: user.userId,
+          sessionId,
+          seatIds,
+          holdTtlMs: s.holdTtlMs,
+          paymentWaitMs: s.paymentWaitMs,
+          ...(generalAdmission ? { generalAdmission } : {}),
+        },
+      ],
+      // A retried key joins the running workflow; a finished one is never started again.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: BookingStatusKey, value: 'holding' },
+        { key: BookingSessionIdKey, value: sessionId },
+        { key: BookingUserIdKey, value: user.userId },
+        { key: BookingExpiresAtKey, value: new Date(Date.now() + s.holdTtlMs) },
+      ],
     });
+    let outcome: HoldOutcome;
+    try {
+      outcome = await withDeadline(() =>
+        client.workflow.executeUpdateWithStart(holdUpdate, { updateId: 'hold', startWorkflowOperation: start }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      // Same key, workflow already finished: answer what it answered then.
+      const state = await withDeadline(() => client.workflow.getHandle(workflowId).result());
+      const current = await store.reservation(id);
+      outcome = current ? { ok: true, reservation: current } : state.hold!;
+    }
+    return outcome;
+  }
 
   async function owned(user: Principal, id: string, adminMayRead = false): Promise<Reservation> {
     const r = await store.reservation(id);
@@ -159,48 +209,16 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       }
       // General admission names no seats: a sold-out area is refused by the
       // catalog's hold, the workflow's first step.
-      if (!generalAdmission) {
-        const taken = await knownTaken(sessionId, seatIds, id);
-        if (taken.length) throw seatUnavailable(taken);
-      }
-      const workflowId = workflowIdOf(id);
-      const start = new WithStartWorkflowOperation(BookingWorkflow, {
-        workflowId,
-        taskQueue: s.taskQueue,
-        args: [
-          {
-            reservationId: id,
-            userId: user.userId,
-            sessionId,
-            seatIds,
-            holdTtlMs: s.holdTtlMs,
-            paymentWaitMs: s.paymentWaitMs,
-            ...(generalAdmission ? { generalAdmission } : {}),
-          },
-        ],
-        // A retried key joins the running workflow; a finished one is never started again.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: BookingStatusKey, value: 'holding' },
-          { key: BookingSessionIdKey, value: sessionId },
-          { key: BookingUserIdKey, value: user.userId },
-          { key: BookingExpiresAtKey, value: new Date(Date.now() + s.holdTtlMs) },
-        ],
-      });
-      let outcome: HoldOutcome;
+      const claimed = generalAdmission ? { refused: [], claimed: false } : await claim(sessionId, seatIds, id);
+      if (claimed.refused.length) throw seatUnavailable(claimed.refused);
       try {
-        outcome = await withDeadline(() =>
-          client.workflow.executeUpdateWithStart(holdUpdate, { updateId: 'hold', startWorkflowOperation: start }),
-        );
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        // Same key, workflow already finished: answer what it answered then.
-        const state = await withDeadline(() => client.workflow.getHandle(workflowId).result());
-        const current = await store.reservation(id);
-        outcome = current ? { ok: true, reservation: current } : state.hold!;
+        return { status: 201, reservation: holdAnswer(await hold(user, id, sessionId, seatIds, generalAdmission), sessionId, seatIds, generalAdmission) };
+      } finally {
+        // Held, the seats show as taken in the view; refused or failed, they are free for others at once.
+        if (claimed.claimed) {
+          await seatView.releaseClaims(sessionId, seatIds, id).catch((err: unknown) => logger.warn({ err, sessionId }, 'seat claims not released; they lapse'));
+        }
       }
-      return { status: 201, reservation: holdAnswer(outcome, sessionId, seatIds, generalAdmission) };
     },
 
     get: (user: Principal, id: string) => owned(user, id, true),
@@ -223,6 +241,13 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
         );
         return { status: 200, body: { ...reservation, tickets } };
       } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          // The booking ended while this call was on its way (a concurrent confirm sold it, or the
+          // hold ended): the read model has its final state.
+          const now = await owned(user, id);
+          if (now.status === 'confirmed') return done();
+          throw finalStatusError(now) ?? conflict(BookingFailure.notReady, `the reservation is ${now.status}`);
+        }
         const e = updateError(err);
         if (e.code === BookingFailure.confirmed) return done();
         if (e.code === BookingFailure.paymentPending) return { status: 202, body: { ...(await owned(user, id)), tickets: [], payment: { status: 'processing' } } };
@@ -239,6 +264,12 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       try {
         return await withDeadline(() => client.workflow.getHandle(workflowIdOf(id)).executeUpdate(cancelUpdate));
       } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          const now = await owned(user, id);
+          if (now.status === 'cancelled') return now;
+          if (now.status === 'confirmed') throw conflict(BookingFailure.confirmed, 'a confirmed reservation cannot be cancelled');
+          throw finalStatusError(now) ?? conflict(BookingFailure.notReady, `the reservation is ${now.status}`);
+        }
         throw updateError(err);
       }
     },

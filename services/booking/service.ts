@@ -8,6 +8,7 @@ import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
 import { createBookings } from './bookings';
 import { createSessionEvents } from './session-events';
+import { createTemporalBulkhead } from './temporal-bulkhead';
 import { createBookingStore } from './store';
 import { createWaitingRoom } from './waiting-room';
 
@@ -26,7 +27,10 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       paymentWaitMs: cfg.PAYMENT_WAIT_SECONDS * 1000,
       maxSeats: cfg.MAX_SEATS_PER_RESERVATION,
       temporalTimeoutMs: cfg.TEMPORAL_CALL_TIMEOUT_MS,
+      // A claim outlives the longest a reservation request can take: its wait for a turn, then its call.
+      claimTtlMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS + cfg.TEMPORAL_CALL_TIMEOUT_MS + 5_000,
     };
+    const bulkhead = createTemporalBulkhead({ maxInFlight: cfg.TEMPORAL_MAX_IN_FLIGHT, maxWaitMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS });
     return createBookingApp({
       pool,
       connection,
@@ -47,7 +51,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       serviceToken: cfg.SERVICE_TOKEN,
       reportClients: { catalog, checkin: createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN), auth: createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN) },
       verifyToken: await kit.tokenVerifier(cfg),
-      bookings: createBookings(client, store, settings, createSeatView(redis), kit.logger),
+      bookings: createBookings(client, store, settings, createSeatView(redis), bulkhead, kit.logger),
     });
   });
 }

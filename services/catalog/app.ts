@@ -174,9 +174,12 @@ export function createCatalogApp(d: CatalogDeps): Express {
   });
 
   app.get('/api/v1/sessions/:id/seat-map', async (req, res) => {
-    const map = await d.seatMaps.get(id(req));
+    const map = await d.seatMaps.serialized(id(req));
     if (!map) throw notFound('session');
-    res.json(map);
+    res.set('ETag', map.etag).vary('Accept-Encoding').type('application/json');
+    if (req.fresh) return void res.status(304).end();
+    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') return void res.set('Content-Encoding', 'gzip').send(map.gzipped());
+    res.send(map.body);
   });
 
   return finishApp(app, d.logger);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { Pool } from 'pg';
 import type { Logger } from '../shared/logger';
 import type { AreaView, SeatView as SeatOnMap } from './schemas';
@@ -13,6 +15,19 @@ interface AreaLayout {
   price: Placed['price'];
   placeIds: string[];
 }
+/** A seat map's JSON bytes, and what they were built from. */
+export interface SerializedSeatMap {
+  /** The seat view's revision the map was built at (NaN when built from PostgreSQL). */
+  revision: number;
+  /** The map is true until then (ms since the epoch), unless the revision moves on: the first live hold ends. */
+  validUntil: number;
+  body: Buffer;
+  etag: string;
+  gzip?: Buffer;
+  /** The body gzipped, compressed once per map. */
+  gzipped(): Buffer;
+}
+
 interface Layout {
   seats: Placed[];
   areas: AreaLayout[];
@@ -63,7 +78,8 @@ export function createSeatMaps(d: SeatMapDeps) {
     return result;
   }
 
-  async function states(sessionId: string): Promise<Map<string, SeatState>> {
+  /** Seat states from the Redis view with its revision, or from PostgreSQL (no revision: not to be cached) without it. */
+  async function states(sessionId: string): Promise<{ revision: number; states: Map<string, SeatState> }> {
     try {
       const built = await d.view.all(sessionId);
       if (built) return built;
@@ -77,18 +93,28 @@ export function createSeatMaps(d: SeatMapDeps) {
       'SELECT seat_id, version, status, held_until, reservation_id FROM catalog.session_seats WHERE session_id = $1',
       [sessionId],
     );
-    return new Map(
-      rows.map((r) => [r.seat_id, { version: Number(r.version), status: r.status, heldUntil: r.held_until?.getTime() ?? 0, reservationId: r.reservation_id }]),
-    );
+    return {
+      revision: NaN,
+      states: new Map(
+        rows.map((r) => [r.seat_id, { version: Number(r.version), status: r.status, heldUntil: r.held_until?.getTime() ?? 0, reservationId: r.reservation_id }]),
+      ),
+    };
   }
 
-  /** Seats with their status now, and the state each was derived from. */
+  /** Seats with their status now, the state each was derived from, and until when that status holds. */
   async function current(sessionId: string) {
     const plan = await layout(sessionId);
     if (!plan) return undefined;
     const now = Date.now();
-    const state = await states(sessionId);
-    const statusOf = (s: SeatState | undefined): SeatOnMap['status'] => (s?.status === 'sold' ? 'sold' : isTaken(s, now) ? 'reserved' : 'available');
+    const { revision, states: state } = await states(sessionId);
+    // A hold ends without any event: the map stays true only until the first live hold ends.
+    let validUntil = (layouts.get(sessionId)?.at ?? now) + LAYOUT_TTL_MS;
+    const statusOf = (s: SeatState | undefined): SeatOnMap['status'] => {
+      if (s?.status === 'sold') return 'sold';
+      if (!isTaken(s, now)) return 'available';
+      validUntil = Math.min(validUntil, s!.heldUntil);
+      return 'reserved';
+    };
     // counts stay those of numbered seats; each standing area has its own.
     const counts = { available: 0, reserved: 0, sold: 0 };
     const withStatus = plan.seats.map((seat) => {
@@ -102,17 +128,60 @@ export function createSeatMaps(d: SeatMapDeps) {
       for (const placeId of placeIds) c[statusOf(state.get(placeId))]++;
       return { ...a, capacity: placeIds.length, ...c };
     });
-    return { withStatus, counts, areas };
+    return { withStatus, counts, areas, revision, validUntil };
+  }
+
+  /**
+   * The seat map serialized once per change of its seats: every reader of an
+   * unchanged map gets the same bytes (and their gzip), so a flash sale's
+   * thousands of reads cost one build per change, not one per read. A read
+   * never gets a map older than the seat changes committed before it began:
+   * it waits for a build that started after it, when the one in flight is older.
+   */
+  const serializedMaps = new Map<string, SerializedSeatMap>();
+  const builds = new Map<string, Promise<SerializedSeatMap | undefined>>();
+
+  async function build(sessionId: string): Promise<SerializedSeatMap | undefined> {
+    const map = await current(sessionId);
+    if (!map) return undefined;
+    const body = Buffer.from(JSON.stringify({ sessionId, seats: map.withStatus.map((x) => x.seat), areas: map.areas, counts: map.counts }));
+    const built: SerializedSeatMap = {
+      revision: map.revision,
+      validUntil: map.validUntil,
+      body,
+      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+      gzipped: () => (built.gzip ??= gzipSync(body)),
+    };
+    if (Number.isFinite(map.revision)) serializedMaps.set(sessionId, built);
+    return built;
+  }
+
+  function nextBuild(sessionId: string): Promise<SerializedSeatMap | undefined> {
+    let b = builds.get(sessionId);
+    if (!b) {
+      b = build(sessionId).finally(() => builds.delete(sessionId));
+      builds.set(sessionId, b);
+    }
+    return b;
   }
 
   return {
     /** Drops a session's cached layout (its hall's layout changed). */
-    forget: (sessionId: string) => void layouts.delete(sessionId),
+    forget: (sessionId: string) => {
+      layouts.delete(sessionId);
+      serializedMaps.delete(sessionId);
+    },
 
-    /** The seat map, or undefined when the session does not exist or is a draft. */
-    async get(sessionId: string) {
-      const map = await current(sessionId);
-      return map && { sessionId, seats: map.withStatus.map((x) => x.seat), areas: map.areas, counts: map.counts };
+    /** The seat map as JSON bytes, or undefined when the session does not exist or is a draft. */
+    async serialized(sessionId: string): Promise<SerializedSeatMap | undefined> {
+      const revision = await d.view.revision(sessionId).catch(() => NaN);
+      if (!Number.isFinite(revision)) return build(sessionId);
+      const cached = serializedMaps.get(sessionId);
+      if (cached && cached.revision === revision && Date.now() < cached.validUntil) return cached;
+      for (;;) {
+        const b = await nextBuild(sessionId);
+        if (!b || !Number.isFinite(b.revision) || (b.revision >= revision && Date.now() < b.validUntil)) return b;
+      }
     },
 
     /** The same map with each seat's version and hold end: the live stream's snapshot. */

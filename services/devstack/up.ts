@@ -37,6 +37,12 @@ const STOP_TIMEOUT_MS = 10_000;
  * (bench/flash-sale), which waits for its walked-away holds to lapse. Unset: 600.
  */
 const HOLD_TTL_SECONDS = process.env.HOLD_TTL_SECONDS === undefined ? undefined : Number(process.env.HOLD_TTL_SECONDS);
+/**
+ * `PROFILE_DIR=/tmp/prof npm run up`: every service runs with --cpu-prof and
+ * writes its profile to PROFILE_DIR/<service>/ when stopped (`npm run down`),
+ * for finding where a benchmark's time goes (open it in Chrome DevTools).
+ */
+const PROFILE_DIR = process.env.PROFILE_DIR ? path.resolve(process.env.PROFILE_DIR) : undefined;
 
 const log = (l: string) => console.log(`[up] ${l}`);
 const children = new Map<DevServiceName, ChildProcess>();
@@ -79,7 +85,8 @@ function printUrls(infra: Infra): void {
 function startService(name: DevServiceName, infra: Infra, secrets: ReturnType<typeof loadOrCreateDevSecrets>): void {
   const { entry } = SERVICES[name];
   const out = fs.openSync(logFile(name), 'w');
-  const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [];
+  const child = spawn(process.execPath, ['--enable-source-maps', ...profile, entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...serviceEnv(name, infra, secrets, { holdTtlSeconds: HOLD_TTL_SECONDS }) },
     stdio: ['ignore', out, out],

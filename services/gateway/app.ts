@@ -29,7 +29,8 @@ export interface GatewayDeps {
 function guard(access: Access, verify: VerifyToken): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req);
-    if (token) req.user = verify(token);
+    // An invalid token is a 401 here, with its reason.
+    if (token && !req.user) req.user = verify(token);
     if (access === 'public') return next();
     if (!req.user) throw unauthorized();
     if (access !== 'user' && !hasRole(req.user, ...access)) throw forbidden(`requires role ${access.join(' or ')}`);
@@ -71,6 +72,19 @@ export function createGatewayApp(d: GatewayDeps): Express {
       maxAge: 600,
     }),
   );
+  // Who calls, once, before any limit: a valid token makes the request its account's (limited
+  // per account), anything else is limited per address.
+  app.use((req, _res, next) => {
+    const token = bearerToken(req);
+    if (token) {
+      try {
+        req.user = d.verifyToken(token);
+      } catch {
+        // the route's guard answers 401
+      }
+    }
+    next();
+  });
   app.use(d.rateLimits.byIp);
   app.use((req, _res, next) => {
     const length = Number(req.headers['content-length'] ?? 0);

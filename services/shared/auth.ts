@@ -38,14 +38,30 @@ export type VerifyToken = (token: string) => Principal;
  * verifying with a PEM string re-parses it on every call (FIELD-NOTES).
  */
 export function createTokenVerifier(s: TokenSettings): VerifyToken {
+  // A buyer sends the same token with every request of a flash sale: a token
+  // verified once is known good, byte for byte, until it expires or its key
+  // leaves the key set, so its signature is not checked again.
+  const verified = new Map<string, { principal: Principal; kid: string; expiresAt: number }>();
+  const remember = (token: string, kid: string, principal: Principal, exp: unknown) => {
+    if (typeof exp !== 'number') return;
+    if (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(token, { principal, kid, expiresAt: exp * 1000 });
+  };
   return (token) => {
+    const known = verified.get(token);
+    if (known) {
+      if (Date.now() < known.expiresAt && s.lookup(known.kid)) return known.principal;
+      verified.delete(token);
+    }
     let claims: jwt.JwtPayload;
+    let kid: string;
     try {
       const header = jwt.decode(token, { complete: true })?.header;
       if (!header) throw new Error('malformed token');
       if (header.alg !== JWT_ALGORITHM) throw new Error(`algorithm ${header.alg} is not accepted`);
       const key = header.kid ? s.lookup(header.kid) : undefined;
       if (!key) throw new Error('unknown signing key');
+      kid = header.kid!;
       const decoded = jwt.verify(token, key, {
         algorithms: [JWT_ALGORITHM],
         issuer: s.issuer,
@@ -60,13 +76,18 @@ export function createTokenVerifier(s: TokenSettings): VerifyToken {
     if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) {
       throw unauthorized('invalid access token: missing claims');
     }
-    return {
+    const principal: Principal = {
       userId: claims.sub,
       email: String(claims.email ?? ''),
       roles: claims.roles.filter((r): r is Role => (ROLES as readonly string[]).includes(r)),
     };
+    remember(token, kid, principal, claims.exp);
+    return principal;
   };
 }
+
+/** Verified tokens remembered per process (the oldest go first): a few MB at most. */
+const VERIFIED_TOKENS_KEPT = 20_000;
 
 export interface JwksKeySet {
   lookup: KeyLookup;

@@ -88,6 +88,10 @@ export const schemas = {
     HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(600),
     /** Temporal calls taking longer answer 503 instead of hanging the buyer. */
     TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+    /** Temporal calls in flight at once from one replica (the bulkhead); more wait their turn. */
+    TEMPORAL_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(16),
+    /** How long a call may wait for its turn before the buyer is told 503 with Retry-After. */
+    TEMPORAL_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_SEATS_PER_RESERVATION: z.coerce.number().int().positive().default(10),
     /** The catalog, asked who owns a session (waiting-room settings are the organizer's). */
     CATALOG_URL: url,

@@ -67,10 +67,11 @@ function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
       // The matched route pattern keeps label cardinality bounded.
       const route = (req.route?.path as string | undefined) ?? 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      // Refusals (401, 403, 429...) are what a security review reads; 5xx are ours to fix.
+      // Refusals (401, 403, 429...) are what a security review reads; 5xx are ours to fix. A 409
+      // (the seat went to someone else) is business as usual: in a flash sale most answers are one.
       const entry = { requestId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) };
       if (res.statusCode >= 500) logger.error(entry, 'request failed');
-      else if (res.statusCode >= 400) logger.info(entry, 'request refused');
+      else if (res.statusCode >= 400 && res.statusCode !== 409) logger.info(entry, 'request refused');
       else logger.debug(entry, 'request');
     });
     next();
@@ -87,6 +88,7 @@ export function finishApp(app: Express, logger: Logger): Express {
       logger.error({ err, requestId: req.headers[REQUEST_ID_HEADER] }, 'unhandled error');
     }
     if (res.headersSent) return;
+    if (typeof e.extra.retryAfter === 'number') res.setHeader('Retry-After', String(e.extra.retryAfter));
     res.status(e.status).type('application/problem+json').json(problem(e.status, e.code, e.message, e.extra));
   };
   app.use(handler);

@@ -48,6 +48,41 @@ describe('gateway', () => {
     expect((await stack.api.call('GET', '/api/v1/auth/me', { token: dave.token })).status).toBe(200);
   });
 
+  it('limits requests without a valid token per address, and signed-in requests per account only', async () => {
+    const infra = testInfra();
+    const gateway = await startGatewayService(
+      loadConfig('gateway', {
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        AUTH_JWKS_URL: `${stack.urls.auth}/.well-known/jwks.json`,
+        SERVICE_TOKEN: stack.secrets.serviceToken,
+        AUTH_URL: stack.urls.auth,
+        CATALOG_URL: stack.urls.catalog,
+        BOOKING_URL: stack.urls.booking,
+        CHECKIN_URL: stack.urls.checkin,
+        REDIS_URL: infra.redisUrl,
+        RATE_LIMIT_KEY_PREFIX: `rl-${randomUUID()}`,
+        RATE_LIMIT_IP_PER_MINUTE: '5',
+        RATE_LIMIT_USER_PER_MINUTE: '1000',
+      }),
+    );
+    try {
+      const get = (token?: string) =>
+        fetch(`${gateway.url}/api/v1/auth/me`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then((r) => r.status);
+      const erin = await stack.newCustomer('erin');
+      // Many buyers behind one address (a carrier NAT) are not throttled as one.
+      for (let i = 0; i < 8; i++) expect(await get(erin.token)).toBe(200);
+      const anonymous: number[] = [];
+      for (let i = 0; i < 6; i++) anonymous.push(await get());
+      expect(anonymous).toEqual([401, 401, 401, 401, 401, 429]);
+      // A made-up token counts against the address too.
+      expect(await get('not.a.token')).toBe(429);
+      expect(await get(erin.token)).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
   it('passes a request id through to the service and back, or makes one', async () => {
     const res = await raw('/api/v1/events', { headers: { 'x-request-id': 'trace-abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');

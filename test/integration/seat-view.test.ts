@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import Redis from 'ioredis';
+import { createSeatView } from '../../services/catalog/seat-view';
+import { eventually } from '../support/eventually';
 import { testInfra } from '../infra-env';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';
@@ -117,5 +121,98 @@ describe('seat-map view in Redis', () => {
     // Only the first buyer's booking ever became a workflow (visibility may lag, never exceed).
     expect(workflows).toBeLessThanOrEqual(1);
     expect((await stack.api.expect(200, 'GET', `/api/v1/reservations/${held.id}`, { token: buyer.token })).status).toBe('active');
+  });
+  /** A raw GET through the gateway (fetch would decompress and hide the encoding). */
+  const rawGet = (path: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http
+        .get(`${stack.api.baseUrl}${path}`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+
+  it('serves one serialized map per change: an ETag that answers 304 until a seat changes, gzip to clients that accept it', async () => {
+    const organizer = await stack.newUserWithRole('organizer');
+    const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+    const path = `/api/v1/sessions/${sessionId}/seat-map`;
+    const first = await rawGet(path);
+    expect(first.status).toBe(200);
+    expect(first.headers['content-encoding']).toBeUndefined();
+    const etag = first.headers.etag!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    expect((await rawGet(path, { 'if-none-match': etag })).status).toBe(304);
+
+    const zipped = await rawGet(path, { 'accept-encoding': 'gzip, br' });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/i);
+    expect(zipped.body.length).toBeLessThan(first.body.length);
+    expect(gunzipSync(zipped.body).equals(first.body)).toBe(true);
+
+    // A hold that lands is seen by the next read, with a new ETag.
+    await internal(`/sessions/${sessionId}/holds`, { reservationId: randomUUID(), seatIds: [seats[0]!.seatId], heldUntil: new Date(Date.now() + 600_000).toISOString() });
+    const changed = await rawGet(path, { 'if-none-match': etag });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
+    const seat = JSON.parse(changed.body.toString()).seats.find((x: { seatId: string }) => x.seatId === seats[0]!.seatId);
+    expect(seat.status).toBe('reserved');
+  });
+
+  it('shows a hold as ended once its time is up, with no change in between', async () => {
+    const organizer = await stack.newUserWithRole('organizer');
+    const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+    await served(sessionId);
+    await internal(`/sessions/${sessionId}/holds`, { reservationId: randomUUID(), seatIds: [seats[4]!.seatId], heldUntil: new Date(Date.now() + 700).toISOString() });
+    expect((await served(sessionId))[seats[4]!.seatId]).toBe('reserved');
+    expect((await served(sessionId))[seats[4]!.seatId]).toBe('reserved'); // the cached map
+    await new Promise((r) => setTimeout(r, 800));
+    expect((await served(sessionId))[seats[4]!.seatId]).toBe('available');
+  });
+
+  it('claims seats for one reservation at a time: others are refused until the claim is released or lapses', async () => {
+    const view = createSeatView(redis);
+    const sessionId = randomUUID();
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    const [r1, r2] = [randomUUID(), randomUUID()];
+    expect(await view.claim(sessionId, [a, b], r1, 10_000)).toEqual([]);
+    expect(await view.claim(sessionId, [a, b], r1, 10_000)).toEqual([]); // the same reservation again
+    expect((await view.claim(sessionId, [b, c], r2, 10_000)).sort()).toEqual([b]);
+    // Refused means nothing claimed: c is still free for a third reservation.
+    expect(await view.claim(sessionId, [c], randomUUID(), 10_000)).toEqual([]);
+    await view.releaseClaims(sessionId, [a, b], r2); // not r2's: nothing happens
+    expect(await view.claim(sessionId, [a], r2, 10_000)).toEqual([a]);
+    await view.releaseClaims(sessionId, [a, b], r1);
+    expect(await view.claim(sessionId, [a, b], r2, 80)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(await view.claim(sessionId, [a, b], r1, 10_000)).toEqual([]);
+  });
+
+  it('refuses, in a built view, seats taken or unknown, and lets the holder claim its own held seats', async () => {
+    const organizer = await stack.newUserWithRole('organizer');
+    const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+    await served(sessionId); // builds the view
+    const view = createSeatView(redis);
+    const holder = randomUUID();
+    await internal(`/sessions/${sessionId}/holds`, { reservationId: holder, seatIds: [seats[5]!.seatId], heldUntil: new Date(Date.now() + 600_000).toISOString() });
+    const unknown = randomUUID();
+    expect((await view.claim(sessionId, [seats[5]!.seatId, seats[6]!.seatId, unknown], randomUUID(), 10_000)).sort()).toEqual([seats[5]!.seatId, unknown].sort());
+    expect(await view.claim(sessionId, [seats[5]!.seatId], holder, 10_000)).toEqual([]);
+  });
+
+  it('of buyers racing for the same seat, one holds it and only one workflow starts', async () => {
+    const organizer = await stack.newUserWithRole('organizer');
+    const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+    await served(sessionId);
+    const buyers = await Promise.all(Array.from({ length: 12 }, () => stack.newCustomer()));
+    const answers = await Promise.all(
+      buyers.map((b) => stack.api.call('POST', '/api/v1/reservations', { token: b.token, body: { sessionId, seatIds: [seats[7]!.seatId] } })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array(11).fill(409)]);
+    const count = async () => (await stack.temporal.workflow.count(`BookingSessionId = "${sessionId}"`)).count;
+    await eventually(async () => expect(await count()).toBe(1));
+    await new Promise((r) => setTimeout(r, 1_000)); // visibility lags; a second workflow would have shown by now
+    expect(await count()).toBe(1);
   });
 });

@@ -92,4 +92,35 @@ describe('access token verification', () => {
     refused(signEs256({ ...claims(), roles: undefined }));
     refused(signEs256({ ...claims(), sub: undefined }));
   });
+
+  describe('a token verified before', () => {
+    it('is refused once it has expired, though it was accepted while valid', () => {
+      jest.useFakeTimers({ now: Date.now() });
+      try {
+        const token = signEs256(claims({ exp: Math.floor(Date.now() / 1000) + 60 }));
+        expect(verify(token).userId).toBe(USER.id);
+        expect(verify(token).userId).toBe(USER.id);
+        jest.setSystemTime(Date.now() + 70_000); // past exp and the 5 s clock tolerance
+        expect(refused(token)).toMatch(/expired/);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('is refused once its key has left the key set', () => {
+      let known = true;
+      const rotating = createTokenVerifier({ lookup: (k) => (known && k === kid ? publicKey : undefined), issuer: ISSUER, audience: AUDIENCE });
+      const token = issuer.issueAccessToken(USER);
+      expect(rotating(token).userId).toBe(USER.id);
+      known = false;
+      expect(() => rotating(token)).toThrow(/unknown signing key/);
+    });
+
+    it('does not make a tampered copy of it valid', () => {
+      const token = issuer.issueAccessToken(USER);
+      verify(token);
+      const [h, , sig] = token.split('.');
+      refused(`${h}.${b64(claims({ roles: ['admin'] }))}.${sig}`);
+    });
+  });
 });

@@ -118,7 +118,7 @@ describe('BookingWorkflow (time-skipping)', () => {
   const keepHistory = async (name: string, handle: WorkflowHandle) => {
     if (process.env.RECORD_HISTORIES !== '1') return;
     const history = await handle.fetchHistory();
-    writeFileSync(join(HISTORIES, `saga-${name}.json`), historyToJSON(history));
+    writeFileSync(join(HISTORIES, `lean-${name}.json`), historyToJSON(history));
   };
 
   it('holds for exactly HOLD_TTL = 10 minutes, then expires and releases the seats', async () => {
