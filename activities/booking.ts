@@ -42,18 +42,55 @@ export function createBookingActivities({ catalog, booking, payment, notificatio
       }),
     );
 
+  type HoldInput = { sessionId: string; reservationId: string; seatIds: string[]; heldUntil: string; generalAdmission?: GeneralAdmission };
+  const holdSeats = (a: HoldInput) =>
+    call(() =>
+      catalog.request<HoldResult>(
+        'POST',
+        `/internal/sessions/${a.sessionId}/holds`,
+        a.generalAdmission
+          ? { reservationId: a.reservationId, generalAdmission: a.generalAdmission, heldUntil: a.heldUntil }
+          : { reservationId: a.reservationId, seatIds: a.seatIds, heldUntil: a.heldUntil },
+      ),
+    );
+  const recordReservation = (r: Reservation) => call(() => booking.request<Reservation>('PUT', `/internal/reservations/${r.id}`, r));
+  const sellSeats = (a: { sessionId: string; reservationId: string; seatIds: string[] }) =>
+    call(() =>
+      catalog.request<SellResult>('POST', `/internal/sessions/${a.sessionId}/sales`, {
+        reservationId: a.reservationId,
+        seatIds: a.seatIds,
+      }),
+    );
+  const issueTickets = (a: { reservation: Reservation; chargeId: string }) =>
+    call(() =>
+      booking.request<Ticket[]>('POST', `/internal/reservations/${a.reservation.id}/tickets`, {
+        reservation: a.reservation,
+        chargeId: a.chargeId,
+      }),
+    );
+
   return {
     /** Numbered seats by id, or (generalAdmission set) that many free places of an area. */
-    holdSeats: (a: { sessionId: string; reservationId: string; seatIds: string[]; heldUntil: string; generalAdmission?: GeneralAdmission }) =>
-      call(() =>
-        catalog.request<HoldResult>(
-          'POST',
-          `/internal/sessions/${a.sessionId}/holds`,
-          a.generalAdmission
-            ? { reservationId: a.reservationId, generalAdmission: a.generalAdmission, heldUntil: a.heldUntil }
-            : { reservationId: a.reservationId, seatIds: a.seatIds, heldUntil: a.heldUntil },
-        ),
-      ),
+    holdSeats,
+
+    /**
+     * lean-confirm: the hold and, when it succeeds, the reservation it makes
+     * recorded in the read model; one local activity, so one activation of
+     * the workflow instead of two. Both calls are idempotent: a retry holds
+     * the same seats for the same reservation again.
+     */
+    holdAndRecord: async (a: HoldInput & { reservation: Omit<Reservation, 'seats' | 'total'> }) => {
+      const held = await holdSeats(a);
+      if (held.ok) await recordReservation({ ...a.reservation, seats: held.seats, total: held.total });
+      return held;
+    },
+
+    /** lean-confirm: the sale of the held seats and, when it stands, the tickets (both idempotent). */
+    sellAndIssue: async (a: { sessionId: string; reservationId: string; seatIds: string[]; reservation: Reservation; chargeId: string }) => {
+      const sold = await sellSeats(a);
+      if (!sold.ok) return { sold };
+      return { sold, tickets: await issueTickets({ reservation: a.reservation, chargeId: a.chargeId }) };
+    },
 
     releaseSeats: (a: { sessionId: string; reservationId: string }) =>
       call(() =>
@@ -62,13 +99,7 @@ export function createBookingActivities({ catalog, booking, payment, notificatio
         }),
       ),
 
-    sellSeats: (a: { sessionId: string; reservationId: string; seatIds: string[] }) =>
-      call(() =>
-        catalog.request<SellResult>('POST', `/internal/sessions/${a.sessionId}/sales`, {
-          reservationId: a.reservationId,
-          seatIds: a.seatIds,
-        }),
-      ),
+    sellSeats,
 
     createPaymentIntent,
     /** The name histories recorded before payment intents use; the same call. */
@@ -112,16 +143,9 @@ export function createBookingActivities({ catalog, booking, payment, notificatio
         });
       }),
 
-    recordReservation: (r: Reservation) =>
-      call(() => booking.request<Reservation>('PUT', `/internal/reservations/${r.id}`, r)),
+    recordReservation,
 
-    issueTickets: (a: { reservation: Reservation; chargeId: string }) =>
-      call(() =>
-        booking.request<Ticket[]>('POST', `/internal/reservations/${a.reservation.id}/tickets`, {
-          reservation: a.reservation,
-          chargeId: a.chargeId,
-        }),
-      ),
+    issueTickets,
   };
 }
 

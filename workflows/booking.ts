@@ -98,7 +98,9 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   // Histories recorded before it keep the plain charge of v1.
   const saga = patched('payment-saga');
   // lean-confirm patch: a confirmed booking costs the server one workflow task,
-  // not four. The charge and the email run as local activities, and the
+  // not four, and the worker fewer activations. The charge and the email run
+  // as local activities, the hold records its reservation and the sale issues
+  // its tickets in the same local activity, and the
   // provider's ledger is looked up at the end only when a charge's outcome
   // was ever in doubt (a call that failed, a payment that was processing):
   // otherwise every intent's answer is known here and handled already.
@@ -166,7 +168,15 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
           heldUntil: new Date(Date.now() + REHOLD_MS).toISOString(),
         })
       : { ok: true };
-    const sold = again.ok ? await seats.sellSeats({ sessionId: input.sessionId, reservationId: input.reservationId, seatIds: ids }) : again;
+    const confirmed: Reservation = { ...reservation!, status: 'confirmed' };
+    let sold: { ok: boolean } = again;
+    if (again.ok && lean) {
+      const done = await seats.sellAndIssue({ sessionId: input.sessionId, reservationId: input.reservationId, seatIds: ids, reservation: confirmed, chargeId: intent.id });
+      sold = done.sold;
+      if (done.tickets) tickets = done.tickets;
+    } else if (again.ok) {
+      sold = await seats.sellSeats({ sessionId: input.sessionId, reservationId: input.reservationId, seatIds: ids });
+    }
     if (!sold.ok) {
       await settlement.refundPayment({ chargeId: intent.id });
       await seats.releaseSeats({ sessionId: input.sessionId, reservationId: input.reservationId });
@@ -174,9 +184,9 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
       await record('expired');
       return undefined;
     }
-    tickets = await seats.issueTickets({ reservation: { ...reservation!, status: 'confirmed' }, chargeId: intent.id });
+    if (!lean) tickets = await seats.issueTickets({ reservation: confirmed, chargeId: intent.id });
     paidWith = intent.id;
-    reservation = { ...reservation!, status: 'confirmed' };
+    reservation = confirmed;
     setPhase('confirmed');
     return { reservation, tickets };
   }
@@ -290,34 +300,35 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   // units sold are the held ones, not the input's. Histories recorded before
   // the patch (seated only) keep selling input.seatIds.
   const unitsFromHold = patched('general-admission');
-  const held = await seats.holdSeats({
+  const holding = {
     sessionId: input.sessionId,
     reservationId: input.reservationId,
     seatIds: input.seatIds,
     heldUntil: expiresAt,
     ...(unitsFromHold && input.generalAdmission ? { generalAdmission: input.generalAdmission } : {}),
-  });
+  };
+  const draft = {
+    id: input.reservationId,
+    userId: input.userId,
+    sessionId: input.sessionId,
+    status: 'active' as const,
+    expiresAt,
+    createdAt: new Date(startedAt).toISOString(),
+  };
+  // lean-confirm: the reservation is recorded by the hold's own local activity.
+  const held = lean ? await seats.holdAndRecord({ ...holding, reservation: draft }) : await seats.holdSeats(holding);
   if (!held.ok) {
     holdOutcome = held;
     setPhase('rejected');
     await condition(allHandlersFinished);
     return state();
   }
-  reservation = {
-    id: input.reservationId,
-    userId: input.userId,
-    sessionId: input.sessionId,
-    status: 'active',
-    seats: held.seats,
-    total: held.total,
-    expiresAt,
-    createdAt: new Date(startedAt).toISOString(),
-  };
+  reservation = { ...draft, seats: held.seats, total: held.total };
   if (unitsFromHold) {
     const ids = held.seats.map((seat) => seat.seatId);
     heldIds = () => ids;
   }
-  await seats.recordReservation(reservation);
+  if (!lean) await seats.recordReservation(reservation);
   phase = 'active';
   if (input.searchAttributes !== false) {
     upsertSearchAttributes([
