@@ -96,7 +96,11 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   // payment-saga patch: payments may settle late (webhooks), late money is
   // re-sold or refunded, the ledger is reconciled, and the buyer is emailed.
   // Histories recorded before it keep the plain charge of v1.
-  const saga = patched('payment-saga');
+  // lean-confirm implies the two patches before it, which it then need not
+  // record: every patch marker also costs the server a search-attribute upsert
+  // (TemporalChangeVersion), on every booking.
+  const lean = patched('lean-confirm');
+  const saga = lean || patched('payment-saga');
   // lean-confirm patch: a confirmed booking costs the server one workflow task,
   // not four, and the worker fewer activations. The charge and the email run
   // as local activities, the hold records its reservation and the sale issues
@@ -104,7 +108,6 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   // provider's ledger is looked up at the end only when a charge's outcome
   // was ever in doubt (a call that failed, a payment that was processing):
   // otherwise every intent's answer is known here and handled already.
-  const lean = saga && patched('lean-confirm');
   /** A charge whose outcome this workflow may not know: the ledger must be reconciled at the end. */
   let paymentInDoubt = false;
   /** Settled outcomes of processing payments, by intent id (webhook signals and polls). */
@@ -299,7 +302,7 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   // general-admission patch: the hold may pick the units (GA places), so the
   // units sold are the held ones, not the input's. Histories recorded before
   // the patch (seated only) keep selling input.seatIds.
-  const unitsFromHold = patched('general-admission');
+  const unitsFromHold = lean || patched('general-admission');
   const holding = {
     sessionId: input.sessionId,
     reservationId: input.reservationId,

@@ -98,7 +98,9 @@ export function createGatewayApp(d: GatewayDeps): Express {
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Ticketing API' }));
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 512 });
+  // Enough sockets that quick calls (queue polls, seat maps) never wait behind slow ones (holds
+  // waiting their turn at Temporal) for a free socket; each service bounds its own work.
+  const agent = new Agent({ keepAlive: true, maxSockets: 8192 });
   const proxy = (name: Upstream, timeoutMs?: number) =>
     createProxyMiddleware({
       target: d.upstreams[name],
