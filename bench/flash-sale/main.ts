@@ -38,7 +38,9 @@ Usage: npm run bench:flash-sale -- [options]
                             flash-buyer-<i>@bench.test, kept across runs with their tokens in
                             .data/dev/bench/flash-sale-accounts.json
   --waiting-room            open the session's waiting room: buyers queue, then reserve once admitted
-  --admissions-per-minute N the room's rate (default: 80% of the best bare Update-with-Start rate)
+  --admissions-per-minute N the room's rate (default: 6% of the best bare Update-with-Start rate per second, per
+                            minute: an admitted buyer holds, retries, pays, so costs Temporal several
+                            no-op workflows; 150/min on this 2-core box, see bench/RESULTS.md)
   --patience-seconds N      how long a queued buyer waits for admission (default 30)
   --max-sale-seconds N      no new buyer arrives after N seconds of sale (caps a run; the report says how many came)
   --seed N                  buyers' random choices (default 1)
@@ -150,7 +152,7 @@ async function main(): Promise<number> {
     if (waitingRoom) {
       const rate = v['admissions-per-minute']
         ? num('admissions-per-minute', v['admissions-per-minute'])
-        : Math.max(60, Math.floor(0.8 * (uwsBest ? opsPerSecond(uwsBest.result) : 30) * 60));
+        : Math.max(60, Math.floor(0.06 * (uwsBest ? opsPerSecond(uwsBest.result) : 30) * 60));
       o.waitingRoom = { admissionsPerMinute: Math.min(100_000, Math.round(rate)), patienceSeconds: num('patience-seconds', v['patience-seconds']) };
       log(`waiting room: ${o.waitingRoom.admissionsPerMinute} admissions/min, patience ${o.waitingRoom.patienceSeconds}s`);
     }

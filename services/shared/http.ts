@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { HttpError, problem } from './errors';
 import type { Logger } from './logger';
@@ -118,10 +118,18 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
+/**
+ * Connections the kernel queues for accept(). Node's default, 511, overflows
+ * when a flash sale's thousands of buyers connect at once: the dropped SYNs
+ * are retried after 1, 3, 7, 15, 31 s, which buyers see as answers taking
+ * half a minute. The kernel caps it at net.core.somaxconn.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, (err?: Error) => {
-      if (err) return reject(err);
+    const server = http.createServer(app);
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       // Behind a keep-alive proxy, the server must hold idle sockets longer than the proxy.
       server.keepAliveTimeout = 65_000;
       server.headersTimeout = 66_000;
