@@ -48,9 +48,9 @@ describe('gateway', () => {
     expect((await stack.api.call('GET', '/api/v1/auth/me', { token: dave.token })).status).toBe(200);
   });
 
-  it('limits requests without a valid token per address, and signed-in requests per account only', async () => {
-    const infra = testInfra();
-    const gateway = await startGatewayService(
+  /** A second gateway in front of the stack's services, with its own settings and rate-limit counters. */
+  const ownGateway = (settings: Record<string, string>) =>
+    startGatewayService(
       loadConfig('gateway', {
         PORT: '0',
         LOG_LEVEL: 'silent',
@@ -60,12 +60,14 @@ describe('gateway', () => {
         CATALOG_URL: stack.urls.catalog,
         BOOKING_URL: stack.urls.booking,
         CHECKIN_URL: stack.urls.checkin,
-        REDIS_URL: infra.redisUrl,
+        REDIS_URL: testInfra().redisUrl,
         RATE_LIMIT_KEY_PREFIX: `rl-${randomUUID()}`,
-        RATE_LIMIT_IP_PER_MINUTE: '5',
-        RATE_LIMIT_USER_PER_MINUTE: '1000',
+        ...settings,
       }),
     );
+
+  it('limits requests without a valid token per address, and signed-in requests per account only', async () => {
+    const gateway = await ownGateway({ RATE_LIMIT_IP_PER_MINUTE: '5', RATE_LIMIT_USER_PER_MINUTE: '1000' });
     try {
       const get = (token?: string) =>
         fetch(`${gateway.url}/api/v1/auth/me`, { headers: token ? { authorization: `Bearer ${token}` } : {} }).then((r) => r.status);
@@ -140,21 +142,7 @@ describe('gateway', () => {
   });
 
   it('answers 503 problem+json at once when a service is down', async () => {
-    const infra = testInfra();
-    const gateway = await startGatewayService(
-      loadConfig('gateway', {
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        AUTH_JWKS_URL: `${stack.urls.auth}/.well-known/jwks.json`,
-        SERVICE_TOKEN: stack.secrets.serviceToken,
-        AUTH_URL: stack.urls.auth,
-        CATALOG_URL: 'http://127.0.0.1:1', // nothing listens there
-        BOOKING_URL: stack.urls.booking,
-        CHECKIN_URL: stack.urls.checkin,
-        REDIS_URL: infra.redisUrl,
-        RATE_LIMIT_KEY_PREFIX: `rl-${randomUUID()}`,
-      }),
-    );
+    const gateway = await ownGateway({ CATALOG_URL: 'http://127.0.0.1:1' }); // nothing listens there
     try {
       const started = Date.now();
       const res = await fetch(`${gateway.url}/api/v1/events`);
