@@ -157,6 +157,11 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
     throw conflict('SESSION_NOT_ON_SALE', 'this session is not on sale');
   }
 
+  /** A workflow that closed while the read model still shows its booking active (it is about to change). */
+  function notActive(r: Reservation): never {
+    throw conflict(BookingFailure.notReady, `the reservation is ${r.status}`);
+  }
+
   function finalStatusError(r: Reservation): HttpError | undefined {
     if (r.status === 'expired' || (r.status === 'active' && Date.parse(r.expiresAt) <= Date.now())) {
       return conflict(BookingFailure.expired, 'the reservation has expired; its seats were released');
@@ -230,23 +235,27 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
      * booking completes when it settles: poll the reservation).
      */
     async confirm(user: Principal, id: string, paymentToken: string): Promise<ConfirmAnswer> {
-      const r = await owned(user, id);
       const done = async (): Promise<ConfirmAnswer> => ({ status: 200, body: { ...(await owned(user, id)), tickets: await store.ticketsOfReservation(id) } });
-      if (r.status === 'confirmed') return done();
-      const final = finalStatusError(r);
-      if (final) throw final;
+      /** What a booking that is no longer active answers; undefined while it is. */
+      const ended = (r: Reservation) => {
+        if (r.status === 'confirmed') return done();
+        const final = finalStatusError(r);
+        if (final) throw final;
+        return undefined;
+      };
+      const early = ended(await owned(user, id));
+      if (early) return early;
       try {
         const { reservation, tickets } = await withDeadline(() =>
           client.workflow.getHandle(workflowIdOf(id)).executeUpdate(confirmUpdate, { args: [{ paymentToken }] }),
         );
         return { status: 200, body: { ...reservation, tickets } };
       } catch (err) {
+        // The booking ended while this call was on its way (a concurrent confirm sold it, or the
+        // hold ended): the read model has its final state.
         if (err instanceof WorkflowNotFoundError) {
-          // The booking ended while this call was on its way (a concurrent confirm sold it, or the
-          // hold ended): the read model has its final state.
           const now = await owned(user, id);
-          if (now.status === 'confirmed') return done();
-          throw finalStatusError(now) ?? conflict(BookingFailure.notReady, `the reservation is ${now.status}`);
+          return (await ended(now)) ?? notActive(now);
         }
         const e = updateError(err);
         if (e.code === BookingFailure.confirmed) return done();
@@ -256,19 +265,22 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
     },
 
     async cancel(user: Principal, id: string): Promise<Reservation> {
-      const r = await owned(user, id);
-      if (r.status === 'cancelled') return r;
-      if (r.status === 'confirmed') throw conflict(BookingFailure.confirmed, 'a confirmed reservation cannot be cancelled');
-      const final = finalStatusError(r);
-      if (final) throw final;
+      /** What a booking that is no longer active answers; undefined while it is. */
+      const ended = (r: Reservation) => {
+        if (r.status === 'cancelled') return r;
+        if (r.status === 'confirmed') throw conflict(BookingFailure.confirmed, 'a confirmed reservation cannot be cancelled');
+        const final = finalStatusError(r);
+        if (final) throw final;
+        return undefined;
+      };
+      const early = ended(await owned(user, id));
+      if (early) return early;
       try {
         return await withDeadline(() => client.workflow.getHandle(workflowIdOf(id)).executeUpdate(cancelUpdate));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           const now = await owned(user, id);
-          if (now.status === 'cancelled') return now;
-          if (now.status === 'confirmed') throw conflict(BookingFailure.confirmed, 'a confirmed reservation cannot be cancelled');
-          throw finalStatusError(now) ?? conflict(BookingFailure.notReady, `the reservation is ${now.status}`);
+          return ended(now) ?? notActive(now);
         }
         throw updateError(err);
       }
