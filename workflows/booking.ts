@@ -48,31 +48,27 @@ const seats = proxyLocalActivities<BookingActivities>({
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s' },
 });
 // A charge is answered within bounds or fails: the buyer is waiting on it.
-const payments = proxyActivities<BookingActivities>({
+const CHARGE = {
   startToCloseTimeout: '15s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
-});
+} as const;
+// Email is queued with the notification service; a failure there never fails a booking.
+const EMAIL = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+} as const;
+const payments = proxyActivities<BookingActivities>(CHARGE);
+const notifications = proxyActivities<BookingActivities>(EMAIL);
+// lean-confirm patch: the same calls, with the same bounds, as local
+// activities: each is one quick, idempotent call, and run inside the
+// workflow task they spare the server a round trip each.
+const localPayments = proxyLocalActivities<BookingActivities>(CHARGE);
+const localNotifications = proxyLocalActivities<BookingActivities>(EMAIL);
 // Refunds, cancellations and lookups of money already moving: nobody waits
 // on them, and they must land, so they are retried until they do.
 const settlement = proxyActivities<BookingActivities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
-// Email is queued with the notification service; a failure there never fails a booking.
-const notifications = proxyActivities<BookingActivities>({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-});
-// lean-confirm patch: the charge and the email queued as local activities,
-// with the same bounds: each is one quick, idempotent call, and run inside
-// the workflow task they spare the server a round trip each.
-const localPayments = proxyLocalActivities<BookingActivities>({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
-});
-const localNotifications = proxyLocalActivities<BookingActivities>({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
 });
 
 const DEFAULT_PAYMENT_WAIT_MS = 10_000;
@@ -93,21 +89,20 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   let declinedPayments = 0;
   let reservation: Reservation | undefined;
   let holdOutcome: HoldOutcome | undefined;
+  // lean-confirm patch: a confirmed booking costs the server one workflow
+  // task, not four, and the worker fewer activations. The charge and the email
+  // run as local activities, the hold records its reservation and the sale
+  // issues its tickets in the same local activity, and the provider's ledger
+  // is looked up at the end only when a charge's outcome was ever in doubt (a
+  // call that failed, a payment that was processing): otherwise every
+  // intent's answer is known here and handled already. It implies the two
+  // patches before it, which it then need not record: every patch marker also
+  // costs the server a search-attribute upsert (TemporalChangeVersion).
+  const lean = patched('lean-confirm');
   // payment-saga patch: payments may settle late (webhooks), late money is
   // re-sold or refunded, the ledger is reconciled, and the buyer is emailed.
   // Histories recorded before it keep the plain charge of v1.
-  // lean-confirm implies the two patches before it, which it then need not
-  // record: every patch marker also costs the server a search-attribute upsert
-  // (TemporalChangeVersion), on every booking.
-  const lean = patched('lean-confirm');
   const saga = lean || patched('payment-saga');
-  // lean-confirm patch: a confirmed booking costs the server one workflow task,
-  // not four, and the worker fewer activations. The charge and the email run
-  // as local activities, the hold records its reservation and the sale issues
-  // its tickets in the same local activity, and the
-  // provider's ledger is looked up at the end only when a charge's outcome
-  // was ever in doubt (a call that failed, a payment that was processing):
-  // otherwise every intent's answer is known here and handled already.
   /** A charge whose outcome this workflow may not know: the ledger must be reconciled at the end. */
   let paymentInDoubt = false;
   /** Settled outcomes of processing payments, by intent id (webhook signals and polls). */
