@@ -23,7 +23,6 @@ export interface SerializedSeatMap {
   validUntil: number;
   body: Buffer;
   etag: string;
-  gzip?: Buffer;
   /** The body gzipped, compressed once per map. */
   gzipped(): Buffer;
 }
@@ -145,12 +144,13 @@ export function createSeatMaps(d: SeatMapDeps) {
     const map = await current(sessionId);
     if (!map) return undefined;
     const body = Buffer.from(JSON.stringify({ sessionId, seats: map.withStatus.map((x) => x.seat), areas: map.areas, counts: map.counts }));
+    let gzip: Buffer | undefined;
     const built: SerializedSeatMap = {
       revision: map.revision,
       validUntil: map.validUntil,
       body,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
-      gzipped: () => (built.gzip ??= gzipSync(body)),
+      gzipped: () => (gzip ??= gzipSync(body)),
     };
     if (Number.isFinite(map.revision)) serializedMaps.set(sessionId, built);
     return built;
