@@ -43,7 +43,7 @@ export function createRateLimits(s: RateLimitSettings) {
       res.setHeader('RateLimit-Remaining', String(r.remainingPoints));
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
-      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))));
+      // Retry-After: the shared error handler sets it from the error's retryAfter.
       throw tooMany(err, what);
     }
   };
