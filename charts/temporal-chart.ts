@@ -31,6 +31,14 @@ export const TEMPORAL_SQL_SCHEMA_JOB = 'temporal-sql-schema';
 const podSecurity: kplus.k8s.PodSecurityContext = { runAsNonRoot: true, runAsUser: TEMPORAL_UID, runAsGroup: TEMPORAL_UID, fsGroup: TEMPORAL_UID };
 const containerSecurity: kplus.k8s.SecurityContext = { allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true };
 
+/** A Temporal workload's pod: its unit's labels, no service-account token, Temporal's user, one locked-down container. */
+function temporalPod(unit: string, container: kplus.k8s.Container, spec: Partial<kplus.k8s.PodSpec> = {}): kplus.k8s.PodTemplateSpec {
+  return {
+    metadata: { labels: unitLabels(unit) },
+    spec: { ...spec, automountServiceAccountToken: false, securityContext: podSecurity, containers: [{ ...container, securityContext: containerSecurity }] },
+  };
+}
+
 function resources(cpu: [string, string], memory: [string, string]): kplus.k8s.ResourceRequirements {
   return { requests: { cpu: q(cpu[0]), memory: q(memory[0]) }, limits: { cpu: q(cpu[1]), memory: q(memory[1]) } };
 }
@@ -94,33 +102,23 @@ export class TemporalChart extends Chart {
         serviceName: name,
         replicas: 1,
         selector: { matchLabels: unitSelector(name) },
-        template: {
-          metadata: { labels: unitLabels(name) },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            containers: [
-              {
-                name,
-                image: IMAGES.temporalCli,
-                args: [
-                  'server', 'start-dev',
-                  '--ip', '0.0.0.0',
-                  '--port', String(INFRA.temporal.port),
-                  '--ui-port', String(DEV_SERVER_UI_PORT),
-                  '--db-filename', '/data/temporal.db',
-                  '--namespace', TEMPORAL_NAMESPACE,
-                ],
-                ports: [{ name: 'grpc', containerPort: INFRA.temporal.port }, { name: 'ui', containerPort: DEV_SERVER_UI_PORT }],
-                readinessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, periodSeconds: 5 },
-                livenessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, initialDelaySeconds: 30, periodSeconds: 15 },
-                resources: resources(['100m', '1'], ['256Mi', '1Gi']),
-                securityContext: containerSecurity,
-                volumeMounts: [{ name: 'data', mountPath: '/data' }],
-              },
-            ],
-          },
-        },
+        template: temporalPod(name, {
+          name,
+          image: IMAGES.temporalCli,
+          args: [
+            'server', 'start-dev',
+            '--ip', '0.0.0.0',
+            '--port', String(INFRA.temporal.port),
+            '--ui-port', String(DEV_SERVER_UI_PORT),
+            '--db-filename', '/data/temporal.db',
+            '--namespace', TEMPORAL_NAMESPACE,
+          ],
+          ports: [{ name: 'grpc', containerPort: INFRA.temporal.port }, { name: 'ui', containerPort: DEV_SERVER_UI_PORT }],
+          readinessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, periodSeconds: 5 },
+          livenessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, initialDelaySeconds: 30, periodSeconds: 15 },
+          resources: resources(['100m', '1'], ['256Mi', '1Gi']),
+          volumeMounts: [{ name: 'data', mountPath: '/data' }],
+        }),
         volumeClaimTemplates: [
           {
             metadata: { name: 'data' },
@@ -139,30 +137,19 @@ export class TemporalChart extends Chart {
       metadata: { name: TEMPORAL_SQL_SCHEMA_JOB, labels: unitLabels(TEMPORAL_SQL_SCHEMA_JOB) },
       spec: {
         backoffLimit: 20,
-        template: {
-          metadata: { labels: unitLabels(TEMPORAL_SQL_SCHEMA_JOB) },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            containers: [
-              {
-                name: 'schema',
-                image: IMAGES.temporalAdminTools,
-                command: ['sh', '-euc', SQL_SCHEMA_SCRIPT],
-                env: [
-                  { name: 'SQL_PLUGIN', value: 'postgres12' },
-                  { name: 'SQL_HOST', value: INFRA.postgres.name },
-                  { name: 'SQL_PORT', value: String(INFRA.postgres.port) },
-                  pgSecret('SQL_USER', 'POSTGRES_USER'),
-                  pgSecret('SQL_PASSWORD', 'POSTGRES_PASSWORD'),
-                ],
-                resources: resources(['50m', '500m'], ['64Mi', '256Mi']),
-                securityContext: containerSecurity,
-              },
-            ],
-          },
-        },
+        template: temporalPod(TEMPORAL_SQL_SCHEMA_JOB, {
+          name: 'schema',
+          image: IMAGES.temporalAdminTools,
+          command: ['sh', '-euc', SQL_SCHEMA_SCRIPT],
+          env: [
+            { name: 'SQL_PLUGIN', value: 'postgres12' },
+            { name: 'SQL_HOST', value: INFRA.postgres.name },
+            { name: 'SQL_PORT', value: String(INFRA.postgres.port) },
+            pgSecret('SQL_USER', 'POSTGRES_USER'),
+            pgSecret('SQL_PASSWORD', 'POSTGRES_PASSWORD'),
+          ],
+          resources: resources(['50m', '500m'], ['64Mi', '256Mi']),
+        }, { restartPolicy: 'OnFailure' }),
       },
     });
 
@@ -171,42 +158,32 @@ export class TemporalChart extends Chart {
       spec: {
         replicas: env.scale === 'full' ? 2 : 1,
         selector: { matchLabels: unitSelector(name) },
-        template: {
-          metadata: { labels: unitLabels(name) },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            containers: [
-              {
-                name,
-                image: IMAGES.temporalServer,
-                env: [
-                  { name: 'DB', value: 'postgres12' },
-                  { name: 'DB_PORT', value: String(INFRA.postgres.port) },
-                  { name: 'POSTGRES_SEEDS', value: INFRA.postgres.name },
-                  pgSecret('POSTGRES_USER', 'POSTGRES_USER'),
-                  pgSecret('POSTGRES_PWD', 'POSTGRES_PASSWORD'),
-                  { name: 'DBNAME', value: 'temporal' },
-                  { name: 'VISIBILITY_DBNAME', value: 'temporal_visibility' },
-                  { name: 'NUM_HISTORY_SHARDS', value: '512' },
-                  { name: 'BIND_ON_IP', value: '0.0.0.0' },
-                  { name: 'TEMPORAL_BROADCAST_ADDRESS', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-                ],
-                ports: [
-                  { name: 'grpc', containerPort: INFRA.temporal.port },
-                  { name: 'membership', containerPort: 6933 },
-                  { name: 'history', containerPort: 7234 },
-                  { name: 'matching', containerPort: 7235 },
-                  { name: 'worker', containerPort: 7239 },
-                ],
-                readinessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, periodSeconds: 5 },
-                livenessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, initialDelaySeconds: 60, periodSeconds: 15 },
-                resources: resources(['500m', '2'], ['512Mi', '2Gi']),
-                securityContext: containerSecurity,
-              },
-            ],
-          },
-        },
+        template: temporalPod(name, {
+          name,
+          image: IMAGES.temporalServer,
+          env: [
+            { name: 'DB', value: 'postgres12' },
+            { name: 'DB_PORT', value: String(INFRA.postgres.port) },
+            { name: 'POSTGRES_SEEDS', value: INFRA.postgres.name },
+            pgSecret('POSTGRES_USER', 'POSTGRES_USER'),
+            pgSecret('POSTGRES_PWD', 'POSTGRES_PASSWORD'),
+            { name: 'DBNAME', value: 'temporal' },
+            { name: 'VISIBILITY_DBNAME', value: 'temporal_visibility' },
+            { name: 'NUM_HISTORY_SHARDS', value: '512' },
+            { name: 'BIND_ON_IP', value: '0.0.0.0' },
+            { name: 'TEMPORAL_BROADCAST_ADDRESS', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          ],
+          ports: [
+            { name: 'grpc', containerPort: INFRA.temporal.port },
+            { name: 'membership', containerPort: 6933 },
+            { name: 'history', containerPort: 7234 },
+            { name: 'matching', containerPort: 7235 },
+            { name: 'worker', containerPort: 7239 },
+          ],
+          readinessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, periodSeconds: 5 },
+          livenessProbe: { tcpSocket: { port: port(INFRA.temporal.port) }, initialDelaySeconds: 60, periodSeconds: 15 },
+          resources: resources(['500m', '2'], ['512Mi', '2Gi']),
+        }),
       },
     });
 
@@ -216,28 +193,18 @@ export class TemporalChart extends Chart {
       spec: {
         replicas: 1,
         selector: { matchLabels: unitSelector(ui) },
-        template: {
-          metadata: { labels: unitLabels(ui) },
-          spec: {
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            containers: [
-              {
-                name: ui,
-                image: IMAGES.temporalUi,
-                env: [
-                  { name: 'TEMPORAL_ADDRESS', value: `${name}:${INFRA.temporal.port}` },
-                  { name: 'TEMPORAL_UI_PORT', value: String(INFRA.temporalUi.port) },
-                ],
-                ports: [{ name: 'http', containerPort: INFRA.temporalUi.port }],
-                readinessProbe: { tcpSocket: { port: port(INFRA.temporalUi.port) }, periodSeconds: 5 },
-                livenessProbe: { tcpSocket: { port: port(INFRA.temporalUi.port) }, initialDelaySeconds: 15, periodSeconds: 15 },
-                resources: resources(['50m', '500m'], ['64Mi', '256Mi']),
-                securityContext: containerSecurity,
-              },
-            ],
-          },
-        },
+        template: temporalPod(ui, {
+          name: ui,
+          image: IMAGES.temporalUi,
+          env: [
+            { name: 'TEMPORAL_ADDRESS', value: `${name}:${INFRA.temporal.port}` },
+            { name: 'TEMPORAL_UI_PORT', value: String(INFRA.temporalUi.port) },
+          ],
+          ports: [{ name: 'http', containerPort: INFRA.temporalUi.port }],
+          readinessProbe: { tcpSocket: { port: port(INFRA.temporalUi.port) }, periodSeconds: 5 },
+          livenessProbe: { tcpSocket: { port: port(INFRA.temporalUi.port) }, initialDelaySeconds: 15, periodSeconds: 15 },
+          resources: resources(['50m', '500m'], ['64Mi', '256Mi']),
+        }),
       },
     });
     podDisruptionBudget(scopeFor(this, 'ui-pdb'), ui);
@@ -248,27 +215,16 @@ export class TemporalChart extends Chart {
       metadata: { name: TEMPORAL_SETUP_JOB, labels: unitLabels(TEMPORAL_SETUP_JOB) },
       spec: {
         backoffLimit: 20,
-        template: {
-          metadata: { labels: unitLabels(TEMPORAL_SETUP_JOB) },
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            securityContext: podSecurity,
-            containers: [
-              {
-                name: 'setup',
-                image: IMAGES.temporalAdminTools,
-                command: ['sh', '-euc', setupScript()],
-                env: [
-                  { name: 'TEMPORAL_ADDRESS', value: `${INFRA.temporal.name}:${INFRA.temporal.port}` },
-                  { name: 'TEMPORAL_NAMESPACE', value: TEMPORAL_NAMESPACE },
-                ],
-                resources: resources(['50m', '500m'], ['64Mi', '256Mi']),
-                securityContext: containerSecurity,
-              },
-            ],
-          },
-        },
+        template: temporalPod(TEMPORAL_SETUP_JOB, {
+          name: 'setup',
+          image: IMAGES.temporalAdminTools,
+          command: ['sh', '-euc', setupScript()],
+          env: [
+            { name: 'TEMPORAL_ADDRESS', value: `${INFRA.temporal.name}:${INFRA.temporal.port}` },
+            { name: 'TEMPORAL_NAMESPACE', value: TEMPORAL_NAMESPACE },
+          ],
+          resources: resources(['50m', '500m'], ['64Mi', '256Mi']),
+        }, { restartPolicy: 'OnFailure' }),
       },
     });
   }
