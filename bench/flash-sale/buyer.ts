@@ -4,7 +4,8 @@
  * other seats up to 3 more times. After a hold: 70% confirm with tok_visa,
  * 10% cancel, 20% walk away and let the hold lapse. With a waiting room, the
  * buyer first queues and reserves only once admitted, giving up after their
- * patience (a queue position is then their answer).
+ * patience (a queue position is then their answer). A buyer told to queue
+ * when reserving (the room opened on overflow) does the same, then goes on.
  */
 import type { Buyer } from './buyer-accounts';
 import { json, type HttpAnswer, type HttpClient } from './http-client';
@@ -27,18 +28,16 @@ export interface Ledger {
 
 export const newLedger = (): Ledger => ({ holds: new Map(), lastExpiry: 0, unknownReserves: 0 });
 
-export interface WaitingRoomBehaviour {
-  /** How long a buyer waits for admission before giving up with their queue position. */
-  patienceMs: number;
-}
-
 export interface BuyerContext {
   http: HttpClient;
   recorder: Recorder;
   sessionId: string;
   ledger: Ledger;
   seed: number;
-  waitingRoom?: WaitingRoomBehaviour;
+  /** The organizer opened the session's waiting room: queue before the first reservation. */
+  queueFirst: boolean;
+  /** How long a buyer waits for admission before giving up with their queue position. */
+  patienceMs: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,10 +65,15 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
   };
 
   let headers: Record<string, string> | undefined;
-  if (ctx.waitingRoom) {
-    const admission = await waitForAdmission(ctx.waitingRoom, call, ctx.sessionId);
+  const queue = async (): Promise<BuyerResult | undefined> => {
+    const admission = await waitForAdmission(ctx.patienceMs, call, ctx.sessionId);
     if (typeof admission !== 'string') return admission.result;
     headers = { 'x-admission-token': admission };
+    return undefined;
+  };
+  if (ctx.queueFirst) {
+    const gaveUp = await queue();
+    if (gaveUp) return gaveUp;
   }
 
   const mapAnswer = await call('GET /sessions/{id}/seat-map', 'GET', `/api/v1/sessions/${ctx.sessionId}/seat-map`);
@@ -82,7 +86,13 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
   for (let attempt = 0; attempt < 4; attempt++) {
     const seatIds = pickAdjacent(index, n, aimAtFront, refused, random);
     if (!seatIds) return attempt === 0 ? 'no-seats-on-map' : 'rejected';
-    const r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, headers);
+    let r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, headers);
+    if (r.status === 403 && !headers && json<{ code?: string }>(r)?.code === 'ADMISSION_REQUIRED') {
+      // Booking was at capacity and the room opened: queue, then ask again for the same seats.
+      const gaveUp = await queue();
+      if (gaveUp) return gaveUp;
+      r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, headers);
+    }
     if (r.status === 409) {
       const taken = json<{ unavailableSeats?: string[] }>(r)?.unavailableSeats;
       for (const id of taken?.length ? taken : seatIds) refused.add(id);
@@ -116,11 +126,11 @@ async function settle(id: string, dice: number, call: Call, ledger: Ledger): Pro
 }
 
 /** The admission token, or how the buyer's wait ended without one. */
-async function waitForAdmission(wr: WaitingRoomBehaviour, call: Call, sessionId: string): Promise<string | { result: BuyerResult }> {
+async function waitForAdmission(patienceMs: number, call: Call, sessionId: string): Promise<string | { result: BuyerResult }> {
   const joined = await call('POST /sessions/{id}/queue', 'POST', `/api/v1/sessions/${sessionId}/queue`);
   const place = json<{ token: string; etaSeconds: number }>(joined);
   if (joined.status !== 201 || !place) return { result: 'failed' };
-  const deadline = performance.now() + wr.patienceMs;
+  const deadline = performance.now() + patienceMs;
   let eta = place.etaSeconds;
   for (;;) {
     // Poll about twice per remaining ETA, between 0.5 and 5 s apart, jittered so pollers spread out.

@@ -41,7 +41,8 @@ Usage: npm run bench:flash-sale -- [options]
   --admissions-per-minute N the room's rate (default: 6% of the best bare Update-with-Start rate per second, per
                             minute: an admitted buyer holds, retries, pays, so costs Temporal several
                             no-op workflows; 150/min on this 2-core box, see bench/RESULTS.md)
-  --patience-seconds N      how long a queued buyer waits for admission (default 30)
+  --patience-seconds N      how long a queued buyer waits for admission (default 30): in the
+                            room opened by --waiting-room, or by the booking API on overflow
   --max-sale-seconds N      no new buyer arrives after N seconds of sale (caps a run; the report says how many came)
   --seed N                  buyers' random choices (default 1)
   --timeout-ms N            a request without an answer after this long is a timeout (default 60000)
@@ -100,6 +101,7 @@ async function main(): Promise<number> {
     concurrency: num('concurrency', v.concurrency ?? (waitingRoom ? '2000' : '500')),
     seed: num('seed', v.seed, 0),
     timeoutMs: num('timeout-ms', v['timeout-ms']),
+    patienceSeconds: num('patience-seconds', v['patience-seconds']),
     maxSeconds: v['max-sale-seconds'] === undefined ? undefined : num('max-sale-seconds', v['max-sale-seconds']),
   };
   const accounts = num('accounts', v.accounts ?? String(o.buyers));
@@ -153,8 +155,8 @@ async function main(): Promise<number> {
       const rate = v['admissions-per-minute']
         ? num('admissions-per-minute', v['admissions-per-minute'])
         : Math.max(60, Math.floor(0.06 * (uwsBest ? opsPerSecond(uwsBest.result) : 30) * 60));
-      o.waitingRoom = { admissionsPerMinute: Math.min(100_000, Math.round(rate)), patienceSeconds: num('patience-seconds', v['patience-seconds']) };
-      log(`waiting room: ${o.waitingRoom.admissionsPerMinute} admissions/min, patience ${o.waitingRoom.patienceSeconds}s`);
+      o.waitingRoom = { admissionsPerMinute: Math.min(100_000, Math.round(rate)) };
+      log(`waiting room: ${o.waitingRoom.admissionsPerMinute} admissions/min, patience ${o.patienceSeconds}s`);
     }
 
     log(`signing in ${Math.min(accounts, o.buyers)} buyer accounts`);
@@ -183,6 +185,19 @@ async function main(): Promise<number> {
         lines: [{ name: 'audit', ok: false, detail: `could not run (is the stack still up?): ${err instanceof Error ? err.message : String(err)}` }],
         totals: { seatsSold: NaN, ticketsIssued: NaN, holdsExpired: NaN, reservations: {}, succeededCharges: NaN, rejectedWorkflows: NaN },
       };
+    }
+
+    // A room the booking API opened on overflow: reported, then closed (the sale is over) so the probes reach booking.
+    const roomUrl = `${v.gateway}/api/v1/sessions/${sale.sessionId}/waiting-room`;
+    const room = stackDown ? undefined : ((await (await fetch(roomUrl)).json()) as { enabled: boolean; openedOnOverflow: boolean; admissionsPerMinute: number | null });
+    if (room?.openedOnOverflow) {
+      log(`the booking API opened the waiting room on overflow (now ${room.admissionsPerMinute}/min); closing it`);
+      const closed = await fetch(roomUrl, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${sale.organizer.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ enabled: false, admissionsPerMinute: room.admissionsPerMinute ?? 60 }),
+      });
+      if (!closed.ok) throw new Error(`closing the overflow waiting room: ${closed.status}`);
     }
 
     // The read and reject paths alone, after the audit (they change no state).
@@ -256,6 +271,7 @@ async function main(): Promise<number> {
     out.push(`- buyers: ${JSON.stringify(results)}; answered ${answered} of the ${[...run.results.values()].reduce((x, y) => x + y, 0)} who came (of ${o.buyers})${run.crashes.length ? `; ${run.crashes.length} benchmark crashes, first: ${String(run.crashes[0])}` : ''}`);
     out.push(`- 5xx: ${failures.serverErrors}; timeouts (> ${o.timeoutMs} ms): ${failures.timeouts}; broken connections: ${failures.connectionErrors} ${failures.serverErrors + failures.timeouts + failures.connectionErrors === 0 ? '(pass)' : '(FAIL: must be 0)'}`);
     for (const [endpoint, body] of rec.firstServerErrors) out.push(`- first 5xx of ${endpoint}: ${body}`);
+    if (!waitingRoom) out.push(`- waiting room opened on overflow: ${room?.openedOnOverflow ? `yes (its rate at the end: ${room.admissionsPerMinute}/min)` : 'no'}`);
     out.push(`- load generator CPU during the sale: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of ${saleSeconds.toFixed(1)} s`);
     out.push('');
     out.push('## Audit');

@@ -33,7 +33,9 @@ export interface SaleOptions {
   /** A request without an answer after this long is a timeout. */
   timeoutMs?: number;
   /** Open the session's waiting room at the start of the sale; buyers queue first. */
-  waitingRoom?: { admissionsPerMinute: number; patienceSeconds: number };
+  waitingRoom?: { admissionsPerMinute: number };
+  /** How long a queued buyer waits for admission (the room opened by the organizer, or on overflow). */
+  patienceSeconds: number;
   /** No buyer arrives after this many seconds of sale (those in flight finish): a cap on a run's length. */
   maxSeconds?: number;
 }
@@ -115,7 +117,8 @@ export async function runSale(env: SaleEnv, sale: PreparedSale, accounts: Buyer[
     sessionId: sale.sessionId,
     ledger: sale.ledger,
     seed: o.seed ?? 1,
-    waitingRoom: o.waitingRoom && { patienceMs: o.waitingRoom.patienceSeconds * 1000 },
+    queueFirst: o.waitingRoom !== undefined,
+    patienceMs: o.patienceSeconds * 1000,
   };
   let next = 0;
   let finished = 0;

@@ -5,7 +5,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Ticket } from '../../workflows/types';
 import { authenticate, currentUser, hasRole, requireRole, requireService, type Principal, type VerifyToken } from '../shared/auth';
-import { conflict, notFound } from '../shared/errors';
+import { conflict, HttpError, notFound } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
 import { renderTicketsPdf } from '../shared/ticket-pdf';
 import type { Logger } from '../shared/logger';
@@ -92,7 +92,13 @@ export function createBookingApp(d: BookingDeps): Express {
     const body = parse(ReserveBody, req.body);
     const key = req.headers['idempotency-key'];
     const idempotencyKey = key === undefined ? undefined : parse(IdempotencyKey, key, 'header.Idempotency-Key');
-    const answer = await bookings.reserve(currentUser(req), body.sessionId, body.seatIds, idempotencyKey, body.generalAdmission);
+    const admitted = res.locals.admitted === true;
+    const answer = await bookings
+      .reserve(currentUser(req), body.sessionId, body.seatIds, idempotencyKey, body.generalAdmission, { sheddable: !admitted })
+      .catch(async (err: unknown) => {
+        // A new hold refused for capacity: the session's waiting room takes the buyer.
+        throw err instanceof HttpError && err.code === 'BOOKING_BUSY' ? await d.waitingRoom.overflow(body.sessionId, err, admitted) : err;
+      });
     res.status(answer.status).location(`/api/v1/reservations/${answer.reservation.id}`).json(answer.reservation);
   });
 

@@ -25,7 +25,7 @@ import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
 import type { BookingStore } from './store';
 import type { SeatView } from '../catalog/seat-view';
 import type { Logger } from '../shared/logger';
-import type { TemporalBulkhead } from './temporal-bulkhead';
+import type { CallOptions, TemporalBulkhead } from './temporal-bulkhead';
 
 // Namespace for reservation ids derived from (user, Idempotency-Key).
 const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
@@ -77,7 +77,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
   }
 
   /** Temporal calls wait their turn (the bulkhead) and get a deadline, so a missing worker is a 503, never a hang. */
-  const withDeadline = <T>(fn: () => Promise<T>) =>
+  const withDeadline = <T>(fn: () => Promise<T>, c?: CallOptions) =>
     bulkhead.run(() =>
       client.withDeadline(Date.now() + s.temporalTimeoutMs, fn).catch((err: unknown) => {
         const deadlineExceeded = (e: unknown) => (e as { code?: number } | undefined)?.code === 4; /* DEADLINE_EXCEEDED */
@@ -87,10 +87,10 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
         }
         throw err;
       }),
-    );
+    c);
 
   /** Starts the booking workflow with its hold update (or joins the one this id already started). */
-  async function hold(user: Principal, id: string, sessionId: string, seatIds: string[], generalAdmission?: GeneralAdmission): Promise<HoldOutcome> {
+  async function hold(user: Principal, id: string, sessionId: string, seatIds: string[], generalAdmission: GeneralAdmission | undefined, c: CallOptions): Promise<HoldOutcome> {
     const workflowId = workflowIdOf(id);
     const start = new WithStartWorkflowOperation(BookingWorkflow, {
       workflowId,
@@ -120,7 +120,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
     try {
       outcome = await withDeadline(() =>
         client.workflow.executeUpdateWithStart(holdUpdate, { updateId: 'hold', startWorkflowOperation: start }),
-      );
+      c);
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       // Same key, workflow already finished: answer what it answered then.
@@ -202,6 +202,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       seatIdsIn: string[] | undefined,
       idempotencyKey?: string,
       generalAdmission?: GeneralAdmission,
+      c: CallOptions = {},
     ): Promise<ReserveAnswer> {
       const seatIds = generalAdmission ? [] : (seatIdsIn ?? []);
       if (!generalAdmission && seatIds.length === 0) throw badRequest('give exactly one of seatIds and generalAdmission');
@@ -217,7 +218,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       const claimed = generalAdmission ? { refused: [], claimed: false } : await claim(sessionId, seatIds, id);
       if (claimed.refused.length) throw seatUnavailable(claimed.refused);
       try {
-        return { status: 201, reservation: holdAnswer(await hold(user, id, sessionId, seatIds, generalAdmission), sessionId, seatIds, generalAdmission) };
+        return { status: 201, reservation: holdAnswer(await hold(user, id, sessionId, seatIds, generalAdmission, c), sessionId, seatIds, generalAdmission) };
       } finally {
         // Held, the seats show as taken in the view; refused or failed, they are free for others at once.
         if (claimed.claimed) {

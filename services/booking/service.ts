@@ -10,7 +10,7 @@ import { createBookings } from './bookings';
 import { createSessionEvents } from './session-events';
 import { createTemporalBulkhead } from './temporal-bulkhead';
 import { createBookingStore } from './store';
-import { createWaitingRoom } from './waiting-room';
+import { createWaitingRoom, overflowRate } from './waiting-room';
 
 export function startBookingService(cfg: Config<'booking'>): Promise<RunningServer> {
   return startService('booking', cfg, async (kit) => {
@@ -30,7 +30,11 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       // A claim outlives the longest a reservation request can take: its wait for a turn, then its call.
       claimTtlMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS + cfg.TEMPORAL_CALL_TIMEOUT_MS + 5_000,
     };
-    const bulkhead = createTemporalBulkhead({ maxInFlight: cfg.TEMPORAL_MAX_IN_FLIGHT, maxWaitMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS });
+    const bulkhead = createTemporalBulkhead({
+      maxInFlight: cfg.TEMPORAL_MAX_IN_FLIGHT,
+      maxWaitMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS,
+      shedAfterMs: cfg.TEMPORAL_SHED_AFTER_MS,
+    });
     return createBookingApp({
       pool,
       connection,
@@ -45,6 +49,14 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
         tokenKey: cfg.WAITING_ROOM_TOKEN_KEY,
         admissionTtlMs: cfg.WAITING_ROOM_ADMISSION_TTL_SECONDS * 1000,
         logger: kit.logger,
+        ...(cfg.WAITING_ROOM_ON_OVERFLOW
+          ? {
+              overflow: {
+                rate: () => overflowRate(bulkhead.throughput()),
+                load: () => (bulkhead.congested() ? 'congested' : bulkhead.quick() ? 'quick' : 'steady'),
+              },
+            }
+          : {}),
       }),
       sessionEvents: createSessionEvents(catalog),
       logger: kit.logger,

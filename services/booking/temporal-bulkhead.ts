@@ -1,47 +1,111 @@
-import pLimit from 'p-limit';
+import PQueue from 'p-queue';
 import { HttpError } from '../shared/errors';
 
 export interface TemporalBulkheadOptions {
-  /** Temporal calls this replica makes at once; the rest wait their turn, first come first served. */
+  /** Temporal calls this replica makes at once; the rest wait their turn. */
   maxInFlight: number;
   /** A call that has not had its turn after this long is answered 503 (retry with the same Idempotency-Key). */
   maxWaitMs: number;
+  /** A sheddable call (a new hold) waits at most this long, and is refused at once while the line is this slow. */
+  shedAfterMs: number;
 }
+
+export interface CallOptions {
+  /**
+   * A new hold: it may be refused when the line is slow, so that buyers who
+   * already hold seats (confirm, cancel) and buyers admitted from a waiting
+   * room keep getting answers. Unsheddable calls also go first.
+   */
+  sheddable?: boolean;
+}
+
+/** How far back the bulkhead's throughput is measured. */
+const THROUGHPUT_WINDOW_MS = 10_000;
 
 /**
  * Keeps the number of Temporal calls in flight where the server is fastest.
  * A Temporal server's throughput falls as concurrent workflow starts pile
  * up (the dev server here: ~40 no-op Update-with-Starts/s at 10–50 in
  * flight, half that at 500, each taking seconds), so in a flash sale
- * queueing here, in order, gets every buyer an answer sooner than letting
- * them all in. Measured in the flash-sale benchmark: 48 in flight gave
- * fewer holds/s and 15 s deadlines missed, 16 did not (bench/RESULTS.md).
+ * queueing here gets every buyer an answer sooner than letting them all in.
+ * Measured in the flash-sale benchmark: 48 in flight gave fewer holds/s and
+ * 15 s deadlines missed, 16 did not (bench/RESULTS.md).
+ *
+ * When the line grows slower than shedAfterMs, new holds are refused
+ * (BOOKING_BUSY) rather than queued behind buyers who are paying: the
+ * booking API then sends their session to its waiting room. The time a call
+ * waits for its turn is the signal (as in CoDel), so no capacity number has
+ * to be known in advance.
  */
 export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
-  const limit = pLimit(o.maxInFlight);
-  const busy = () =>
+  const queue = new PQueue({ concurrency: o.maxInFlight });
+  const busy = (waitedMs: number) =>
     new HttpError(503, 'BOOKING_BUSY', 'booking is at capacity; retry with the same Idempotency-Key', {
-      retryAfter: Math.max(1, Math.ceil(o.maxWaitMs / 1000)),
+      retryAfter: Math.max(1, Math.ceil(waitedMs / 1000)),
     });
+  /** How long the last call to get its turn had waited for it. */
+  let lastWaitMs = 0;
+  /** Completion times of calls within the throughput window, oldest first. */
+  const finished: number[] = [];
+  /** When the bulkhead last went from idle to busy: throughput is measured over no more than that. */
+  let busySince = 0;
+  const idle = () => queue.pending === 0 && queue.size === 0;
+
+  const congested = () => queue.size > 0 && lastWaitMs >= o.shedAfterMs;
 
   return {
-    run<T>(call: () => Promise<T>): Promise<T> {
+    run<T>(call: () => Promise<T>, c: CallOptions = {}): Promise<T> {
+      if (c.sheddable && congested()) return Promise.reject(busy(o.shedAfterMs));
+      const maxWaitMs = c.sheddable ? Math.min(o.shedAfterMs, o.maxWaitMs) : o.maxWaitMs;
+      const now = Date.now();
+      while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
+      if (idle() && finished.length === 0) busySince = now;
       return new Promise<T>((resolve, reject) => {
+        const queuedAt = Date.now();
         let gaveUp = false;
         const timer = setTimeout(() => {
           gaveUp = true;
-          reject(busy());
-        }, o.maxWaitMs);
-        void limit(async () => {
-          // Its place in the queue is given up: the turn passes on at once.
-          if (gaveUp) return;
-          clearTimeout(timer);
-          await call().then(resolve, reject);
-        });
+          // Giving up is itself a wait as long as the limit: the line is congested.
+          lastWaitMs = Math.max(lastWaitMs, maxWaitMs);
+          reject(busy(maxWaitMs));
+        }, maxWaitMs);
+        void queue.add(
+          async () => {
+            // Its place in the queue is given up: the turn passes on at once.
+            if (gaveUp) return;
+            clearTimeout(timer);
+            lastWaitMs = Date.now() - queuedAt;
+            try {
+              resolve(await call());
+            } catch (err) {
+              reject(err);
+            } finally {
+              const now = Date.now();
+              finished.push(now);
+              while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
+            }
+          },
+          { priority: c.sheddable ? 0 : 1 },
+        );
       });
     },
     /** Calls under way and calls waiting for their turn. */
-    load: () => ({ inFlight: limit.activeCount, waiting: limit.pendingCount }),
+    load: () => ({ inFlight: queue.pending, waiting: queue.size }),
+    /** Whether new holds are being refused: calls are waiting, and the last to get its turn waited shedAfterMs or more. */
+    congested,
+    /** Whether turns come quickly: nobody waits, or the last to get its turn waited under a quarter of shedAfterMs. */
+    quick: () => queue.size === 0 || lastWaitMs < o.shedAfterMs / 4,
+    /**
+     * Calls completed per second over the last THROUGHPUT_WINDOW_MS, or
+     * since the bulkhead got busy if that is more recent (a sale's first
+     * seconds): what this replica has just shown it sustains.
+     */
+    throughput(): number {
+      const now = Date.now();
+      while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
+      const span = Math.min(THROUGHPUT_WINDOW_MS, Math.max(1_000, now - busySince));
+      return finished.length / (span / 1000);
+    },
   };
 }
 export type TemporalBulkhead = ReturnType<typeof createTemporalBulkhead>;

@@ -9,6 +9,8 @@ export const RoomBody = z.strictObject({
 export const RoomView = z.object({
   sessionId: z.uuid(),
   enabled: z.boolean(),
+  /** Opened by the booking service because booking was at capacity, not by the organizer. */
+  openedOnOverflow: z.boolean(),
   admissionsPerMinute: z.number().int().nullable(),
   initialBurst: z.number().int().nullable(),
   waiting: z.number().int(),

@@ -33,6 +33,13 @@ import { signAdmissionToken, signQueueToken, verifyAdmissionToken, verifyQueueTo
  * Redis for a minute at a time (the reservation hot path reads the mirror; a
  * miss or a Redis failure reads PostgreSQL). Disabling and re-enabling a room
  * opens a new generation: a fresh, empty queue; older tokens stop counting.
+ *
+ * Overflow: when the booking path is at capacity (a new hold could not get
+ * its turn at Temporal in time, see temporal-bulkhead.ts), the session's room
+ * opens by itself, at the rate the booking path was just measured to
+ * sustain, and the buyer is told to queue (403 ADMISSION_REQUIRED) instead
+ * of 503. The organizer sees it open (openedOnOverflow) and may change its
+ * rate or close it like any room.
  */
 
 type Status = z.infer<typeof QueueStatus>;
@@ -46,6 +53,7 @@ export interface Room {
   generation: number;
   baseAdmitted: number;
   baseAt: number;
+  openedOnOverflow: boolean;
 }
 
 export const initialBurst = (rate: number) => Math.max(1, Math.ceil(rate / 60));
@@ -60,6 +68,7 @@ export const gateTime = (r: Room, position: number) =>
 const MIRROR_TTL_SECONDS = 60;
 const QUEUE_TTL_SECONDS = 7 * 86_400;
 const LIVE_TICK_MS = 1_000;
+const LOCAL_TTL_MS = 1_000;
 const roomKey = (sessionId: string) => `wr:${sessionId}:room`;
 const seqKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:seq`;
 const membersKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:members`;
@@ -82,7 +91,41 @@ const roomOf = (r: any): Room => ({
   generation: Number(r.generation),
   baseAdmitted: Number(r.base_admitted),
   baseAt: r.base_at.getTime(),
+  openedOnOverflow: r.opened_on_overflow,
 });
+
+/** A room opened now: a new generation, an empty queue, the initial burst. */
+const opening = (sessionId: string, admissionsPerMinute: number, old: Room | undefined, now: number, openedOnOverflow: boolean): Room => ({
+  sessionId,
+  enabled: true,
+  admissionsPerMinute,
+  generation: Math.max(now, (old?.generation ?? 0) + 1),
+  baseAdmitted: initialBurst(admissionsPerMinute),
+  baseAt: now,
+  openedOnOverflow,
+});
+
+/** Calls a buyer makes at Temporal: a hold, then a confirm or a cancel (or the hold lapses). */
+const CALLS_PER_BUYER = 2;
+/** The least an overflow room admits, whatever was measured. */
+const MIN_OVERFLOW_RATE = 60;
+
+/** The most an overflow room admits when its rate is raised. */
+const MAX_OVERFLOW_RATE = 100_000;
+/** How often an overflow room's rate follows the booking path's load (per replica). */
+const RETUNE_EVERY_MS = 5_000;
+
+/**
+ * An overflow room's next rate: down by 30% while new holds are being
+ * refused, up by half while turns come quickly, so the room settles near
+ * what booking sustains. Up fast: a queue admitting too slowly wastes the
+ * places of buyers who gave up waiting, which the gate still walks past.
+ */
+export const retunedRate = (rate: number, load: 'congested' | 'quick' | 'steady') =>
+  load === 'congested' ? Math.max(MIN_OVERFLOW_RATE, Math.floor(rate * 0.7)) : load === 'quick' ? Math.min(MAX_OVERFLOW_RATE, Math.ceil(rate * 1.5)) : rate;
+
+/** Admissions per minute an overflow room opens with: the buyers the booking path just served per minute. */
+export const overflowRate = (callsPerSecond: number) => Math.max(MIN_OVERFLOW_RATE, Math.min(100_000, Math.round((callsPerSecond * 60) / CALLS_PER_BUYER)));
 
 export interface WaitingRoomDeps {
   pool: Pool;
@@ -91,6 +134,13 @@ export interface WaitingRoomDeps {
   tokenKey: string;
   admissionTtlMs: number;
   logger: Logger;
+  /** Open a session's room when a new hold is refused for capacity; undefined: never (the buyer gets the 503). */
+  overflow?: {
+    /** Admissions per minute to open with. */
+    rate: () => number;
+    /** The booking path's state now: refusing new holds, serving quickly, or neither. */
+    load: () => 'congested' | 'quick' | 'steady';
+  };
 }
 
 interface CatalogSession {
@@ -117,11 +167,30 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
   }
 
   async function mirror(sessionId: string, room: Room | undefined) {
+    remember(sessionId, room);
     await redis.set(roomKey(sessionId), JSON.stringify(room ?? { none: true }), 'EX', MIRROR_TTL_SECONDS);
   }
 
-  /** The room's settings: the Redis mirror, else PostgreSQL (then mirrored). */
+  /**
+   * Rooms as this replica last read them, for LOCAL_TTL_MS: every
+   * reservation and queue poll asks, and a room another replica opens or
+   * closes may take that long to be seen here. Changes made here are seen at once.
+   */
+  const local = new Map<string, { room: Room | undefined; until: number }>();
+  const remember = (sessionId: string, r: Room | undefined) => {
+    if (local.size > 10_000) local.clear();
+    local.set(sessionId, { room: r, until: Date.now() + LOCAL_TTL_MS });
+    return r;
+  };
+
+  /** The room's settings: this replica's copy, the Redis mirror, else PostgreSQL (then mirrored). */
   async function room(sessionId: string): Promise<Room | undefined> {
+    const known = local.get(sessionId);
+    if (known && known.until > Date.now()) return known.room;
+    return remember(sessionId, await shared(sessionId));
+  }
+
+  async function shared(sessionId: string): Promise<Room | undefined> {
     let cached: string | null = null;
     try {
       cached = await redis.get(roomKey(sessionId));
@@ -148,45 +217,28 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     return {
       sessionId,
       enabled: r?.enabled ?? false,
+      openedOnOverflow: r?.openedOnOverflow ?? false,
       admissionsPerMinute: r?.admissionsPerMinute ?? null,
       initialBurst: r ? initialBurst(r.admissionsPerMinute) : null,
       ...(await counts(r, Date.now())),
     };
   }
 
-  async function configure(user: Principal, sessionId: string, body: z.infer<typeof RoomBody>) {
-    const s = await session(sessionId);
-    if (s.organizerId !== user.userId) throw forbidden('only the organizer of this event manages its waiting room');
+  /** Changes a session's room under its lock: `change` gets the room as stored and returns what to store (or undefined: leave it). */
+  async function update(sessionId: string, updatedBy: string | null, change: (old: Room | undefined, now: number) => Room | undefined): Promise<Room | undefined> {
     const saved = await inTransaction(pool, async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`waiting-room:${sessionId}`]);
       const { rows } = await c.query('SELECT * FROM booking.waiting_rooms WHERE session_id = $1', [sessionId]);
       const old = rows[0] ? roomOf(rows[0]) : undefined;
-      const now = Date.now();
-      let next: Room;
-      if (body.enabled && !old?.enabled) {
-        // Opening: a new generation, an empty queue, the initial burst.
-        next = {
-          sessionId,
-          enabled: true,
-          admissionsPerMinute: body.admissionsPerMinute,
-          generation: Math.max(now, (old?.generation ?? 0) + 1),
-          baseAdmitted: initialBurst(body.admissionsPerMinute),
-          baseAt: now,
-        };
-      } else if (body.enabled && old && old.admissionsPerMinute !== body.admissionsPerMinute) {
-        next = { ...old, admissionsPerMinute: body.admissionsPerMinute, baseAdmitted: gate(old, now), baseAt: now };
-      } else if (old) {
-        next = { ...old, enabled: body.enabled, admissionsPerMinute: body.admissionsPerMinute };
-      } else {
-        next = { sessionId, enabled: false, admissionsPerMinute: body.admissionsPerMinute, generation: 0, baseAdmitted: 0, baseAt: now };
-      }
+      const next = change(old, Date.now());
+      if (!next) return old;
       await c.query(
-        `INSERT INTO booking.waiting_rooms (session_id, enabled, admissions_per_minute, generation, base_admitted, base_at, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO booking.waiting_rooms (session_id, enabled, admissions_per_minute, generation, base_admitted, base_at, opened_on_overflow, updated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (session_id) DO UPDATE SET enabled = EXCLUDED.enabled, admissions_per_minute = EXCLUDED.admissions_per_minute,
            generation = EXCLUDED.generation, base_admitted = EXCLUDED.base_admitted, base_at = EXCLUDED.base_at,
-           updated_by = EXCLUDED.updated_by, updated_at = now()`,
-        [sessionId, next.enabled, next.admissionsPerMinute, next.generation, next.baseAdmitted, new Date(next.baseAt), user.userId],
+           opened_on_overflow = EXCLUDED.opened_on_overflow, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+        [sessionId, next.enabled, next.admissionsPerMinute, next.generation, next.baseAdmitted, new Date(next.baseAt), next.openedOnOverflow, updatedBy],
       );
       return next;
     });
@@ -196,7 +248,40 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       // PostgreSQL holds the change; the stale mirror lapses within MIRROR_TTL_SECONDS.
       logger.warn({ err, sessionId }, 'waiting-room mirror not updated');
     }
+    return saved;
+  }
+
+  async function configure(user: Principal, sessionId: string, body: z.infer<typeof RoomBody>) {
+    const s = await session(sessionId);
+    if (s.organizerId !== user.userId) throw forbidden('only the organizer of this event manages its waiting room');
+    // From now on the room is the organizer's, also one opened on overflow.
+    const saved = await update(sessionId, user.userId, (old, now): Room => {
+      if (body.enabled && !old?.enabled) return opening(sessionId, body.admissionsPerMinute, old, now, false);
+      if (body.enabled && old && old.admissionsPerMinute !== body.admissionsPerMinute) {
+        return { ...old, admissionsPerMinute: body.admissionsPerMinute, baseAdmitted: gate(old, now), baseAt: now, openedOnOverflow: false };
+      }
+      if (old) return { ...old, enabled: body.enabled, admissionsPerMinute: body.admissionsPerMinute, openedOnOverflow: false };
+      return { sessionId, enabled: false, admissionsPerMinute: body.admissionsPerMinute, generation: 0, baseAdmitted: 0, baseAt: now, openedOnOverflow: false };
+    });
     return view(sessionId, saved);
+  }
+
+  /**
+   * A new hold of this session was refused for capacity (BOOKING_BUSY): its
+   * room opens, unless open already, and the buyer is told to queue. With
+   * overflow off, or for a buyer already admitted, the refusal stands.
+   */
+  async function overflow(sessionId: string, refusal: HttpError, admitted: boolean): Promise<HttpError> {
+    if (!d.overflow || admitted) return refusal;
+    const rate = d.overflow.rate();
+    let opened = false;
+    await update(sessionId, null, (old, now) => {
+      if (old?.enabled) return undefined;
+      opened = true;
+      return opening(sessionId, rate, old, now, true);
+    });
+    if (opened) logger.warn({ sessionId, admissionsPerMinute: rate }, 'booking at capacity: waiting room opened');
+    return new HttpError(403, 'ADMISSION_REQUIRED', "booking is at capacity and this session's waiting room is open: join its queue and present your admission as X-Admission-Token");
   }
 
   async function join(user: Principal, sessionId: string) {
@@ -284,11 +369,31 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
    * caller's admission for it. The body is only looked at for its sessionId;
    * everything else is the reservation handler's to validate.
    */
-  const admission: RequestHandler = async (req, _res, next) => {
+  /** When each overflow room's rate was last looked at by this replica. */
+  const retunedAt = new Map<string, number>();
+
+  /** Moves an open overflow room's rate with the booking path's load, at most every RETUNE_EVERY_MS. */
+  async function retune(r: Room): Promise<void> {
+    const now = Date.now();
+    if (!d.overflow || !r.openedOnOverflow || now - Math.max(r.baseAt, retunedAt.get(r.sessionId) ?? 0) < RETUNE_EVERY_MS) return;
+    retunedAt.set(r.sessionId, now);
+    const rate = retunedRate(r.admissionsPerMinute, d.overflow.load());
+    if (rate === r.admissionsPerMinute) return;
+    await update(r.sessionId, null, (old, at) =>
+      // Only a room still the booking service's (not taken over by the organizer), and not re-tuned meanwhile.
+      old?.enabled && old.openedOnOverflow && old.generation === r.generation && at - old.baseAt >= RETUNE_EVERY_MS
+        ? { ...old, admissionsPerMinute: rate, baseAdmitted: gate(old, at), baseAt: at }
+        : undefined,
+    );
+    logger.info({ sessionId: r.sessionId, from: r.admissionsPerMinute, to: rate }, 'overflow waiting room re-tuned');
+  }
+
+  const admission: RequestHandler = async (req, res, next) => {
     const sessionId = (req.body as { sessionId?: unknown } | undefined)?.sessionId;
     if (typeof sessionId !== 'string' || !uuid.safeParse(sessionId).success) return next();
     const r = await room(sessionId);
     if (!r?.enabled) return next();
+    await retune(r).catch((err: unknown) => logger.warn({ err, sessionId }, 'overflow waiting room not re-tuned'));
     const header = req.headers[ADMISSION_HEADER];
     const token = Array.isArray(header) ? header[0] : header;
     if (!token) throw new HttpError(403, 'ADMISSION_REQUIRED', 'this session has a waiting room: join its queue and present your admission as X-Admission-Token');
@@ -298,6 +403,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       throw new HttpError(403, 'ADMISSION_INVALID', 'the admission token is not valid for you and this session');
     }
     if (a.expiresAt <= Date.now()) throw new HttpError(403, 'ADMISSION_INVALID', 'the admission token has expired');
+    res.locals.admitted = true;
     next();
   };
 
@@ -337,6 +443,6 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     });
   }
 
-  return { routes, admission, room };
+  return { routes, admission, overflow, room };
 }
 export type WaitingRoom = ReturnType<typeof createWaitingRoom>;

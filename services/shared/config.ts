@@ -92,6 +92,8 @@ export const schemas = {
     TEMPORAL_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(16),
     /** How long a call may wait for its turn before the buyer is told 503 with Retry-After. */
     TEMPORAL_QUEUE_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    /** A new hold waits at most this long for its turn, and is refused at once while turns come this late (the bulkhead). */
+    TEMPORAL_SHED_AFTER_MS: z.coerce.number().int().positive().default(2_000),
     MAX_SEATS_PER_RESERVATION: z.coerce.number().int().positive().default(10),
     /** The catalog, asked who owns a session (waiting-room settings are the organizer's). */
     CATALOG_URL: url,
@@ -99,6 +101,8 @@ export const schemas = {
     WAITING_ROOM_TOKEN_KEY: z.string().min(16),
     /** How long an admission lasts once the gate reaches a buyer (longer than a hold). */
     WAITING_ROOM_ADMISSION_TTL_SECONDS: z.coerce.number().int().positive().default(600),
+    /** Open a session's waiting room by itself when booking is at capacity (new holds refused), instead of answering 503. */
+    WAITING_ROOM_ON_OVERFLOW: z.stringbool().default(true),
     /** Verifies the payment provider's webhooks. */
     PAYMENT_WEBHOOK_SECRET: z.string().min(16),
     /** How long a confirm waits for a slow payment before answering 202 (the booking keeps waiting). */

@@ -20,7 +20,7 @@ describe('flash sale (small)', () => {
 
   it('sells 50 seats to 250 buyers with every audit line passing, and the audit sees a missing ticket', async () => {
     const env: SaleEnv = { gatewayUrl: stack.api.baseUrl, admin: DEMO_ADMIN, pool: stack.pool, temporal: stack.temporal };
-    const o: SaleOptions = { seats: 50, buyers: 250, concurrency: 8, seed: 7, timeoutMs: 60_000 };
+    const o: SaleOptions = { seats: 50, buyers: 250, concurrency: 8, seed: 7, timeoutMs: 60_000, patienceSeconds: 30 };
     const sale = await prepareSale(env, o);
     try {
       expect(sale.holdTtlMs).toBe(HOLD_TTL_SECONDS * 1000);

@@ -15,7 +15,7 @@ const tick = () => new Promise((r) => setImmediate(r));
 
 describe('Temporal bulkhead', () => {
   it('lets at most maxInFlight calls run at once and the rest in their order of arrival', async () => {
-    const bulkhead = createTemporalBulkhead({ maxInFlight: 2, maxWaitMs: 10_000 });
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 2, maxWaitMs: 10_000, shedAfterMs: 10_000 });
     const started: number[] = [];
     const calls = [0, 1, 2, 3, 4].map((n) => pendingCall(started, n));
     const answers = calls.map((c) => bulkhead.run(c.call));
@@ -37,13 +37,13 @@ describe('Temporal bulkhead', () => {
   });
 
   it('passes a failed call on and frees its turn', async () => {
-    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 10_000 });
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 10_000, shedAfterMs: 10_000 });
     await expect(bulkhead.run(() => Promise.reject(new Error('no worker')))).rejects.toThrow('no worker');
     await expect(bulkhead.run(() => Promise.resolve('next'))).resolves.toBe('next');
   });
 
   it('answers 503 with Retry-After to a call that waited too long, which then never runs', async () => {
-    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 50 });
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 50, shedAfterMs: 10_000 });
     const started: number[] = [];
     const first = pendingCall(started, 0);
     const firstAnswer = bulkhead.run(first.call);
@@ -62,8 +62,80 @@ describe('Temporal bulkhead', () => {
   });
 
   it('does not time out a call once it runs, however long it takes', async () => {
-    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 20 });
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 20, shedAfterMs: 20 });
     const slow = bulkhead.run(() => new Promise((r) => setTimeout(() => r('slow but running'), 80)));
     await expect(slow).resolves.toBe('slow but running');
+  });
+
+  it('serves buyers who hold seats (unsheddable calls) before new holds waiting longer', async () => {
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 10_000, shedAfterMs: 10_000 });
+    const started: number[] = [];
+    const calls = [0, 1, 2, 3].map((n) => pendingCall(started, n));
+    const answers = [
+      bulkhead.run(calls[0]!.call),
+      bulkhead.run(calls[1]!.call, { sheddable: true }),
+      bulkhead.run(calls[2]!.call, { sheddable: true }),
+      bulkhead.run(calls[3]!.call),
+    ];
+    for (const order of [[0], [0, 3], [0, 3, 1], [0, 3, 1, 2]]) {
+      await tick();
+      expect(started).toEqual(order);
+      calls[order[order.length - 1]!]!.finish();
+    }
+    expect(await Promise.all(answers)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('gives up on a new hold after shedAfterMs, while a confirm waits up to maxWaitMs', async () => {
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 400, shedAfterMs: 40 });
+    const started: number[] = [];
+    const first = pendingCall(started, 0);
+    const firstAnswer = bulkhead.run(first.call);
+    const hold = bulkhead.run(() => Promise.resolve('hold'), { sheddable: true });
+    const confirm = bulkhead.run(() => Promise.resolve('confirm'));
+    const refused = await hold.catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, code: 'BOOKING_BUSY' });
+    first.finish();
+    expect(await firstAnswer).toBe(0);
+    await expect(confirm).resolves.toBe('confirm'); // waited longer than shedAfterMs, and was served
+  });
+
+  it('refuses new holds at once while turns come late, and queues them again once the line is quick', async () => {
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 10_000, shedAfterMs: 30 });
+    const started: number[] = [];
+    const calls = [0, 1, 2].map((n) => pendingCall(started, n));
+    const answers = calls.map((c) => bulkhead.run(c.call));
+    await new Promise((r) => setTimeout(r, 50));
+    calls[0]!.finish();
+    await tick();
+    expect(started).toEqual([0, 1]); // call 1 got its turn after waiting ≥ 30 ms; call 2 still waits
+    expect(bulkhead.congested()).toBe(true);
+    let ran = false;
+    const refused = await bulkhead
+      .run(
+        () => {
+          ran = true;
+          return Promise.resolve('hold');
+        },
+        { sheddable: true },
+      )
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 503, code: 'BOOKING_BUSY' });
+    expect(ran).toBe(false);
+    calls[1]!.finish();
+    await tick();
+    calls[2]!.finish();
+    expect(await Promise.all(answers)).toEqual([0, 1, 2]);
+    // Nobody waits now: not congested, and a new hold runs.
+    expect(bulkhead.congested()).toBe(false);
+    await expect(bulkhead.run(() => Promise.resolve('hold'), { sheddable: true })).resolves.toBe('hold');
+  });
+
+  it('measures its throughput over the last ten seconds, or since it got busy (at least one second)', async () => {
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 4, maxWaitMs: 10_000, shedAfterMs: 10_000 });
+    expect(bulkhead.throughput()).toBe(0);
+    await Promise.all(Array.from({ length: 25 }, (_, i) => bulkhead.run(() => Promise.resolve(i))));
+    await bulkhead.run(() => Promise.reject(new Error('failed calls count too'))).catch(() => undefined);
+    // 26 calls within a second of getting busy: 26 per second, not 2.6 over a window mostly idle.
+    expect(bulkhead.throughput()).toBeCloseTo(26);
   });
 });

@@ -1,0 +1,90 @@
+import type { SignedIn } from '../../services/devstack/api-client';
+import { smallSession } from '../support/catalog';
+import { startStack, type Stack } from '../support/stack';
+
+// Booking at capacity: a new hold that cannot get its turn at Temporal opens
+// the session's waiting room (or, with overflow off, is answered 503).
+// No worker runs at first, so the one call the bulkhead lets through stays in flight.
+const AT_CAPACITY = { TEMPORAL_MAX_IN_FLIGHT: '1', TEMPORAL_SHED_AFTER_MS: '300', TEMPORAL_CALL_TIMEOUT_MS: '30000', TEMPORAL_QUEUE_TIMEOUT_MS: '30000' };
+
+describe('booking at capacity', () => {
+  describe('with overflow to the waiting room (the default)', () => {
+    let stack: Stack;
+    let organizer: SignedIn;
+    beforeAll(async () => {
+      stack = await startStack({ worker: false, env: { booking: AT_CAPACITY } });
+      organizer = await stack.newUserWithRole('organizer');
+    });
+    afterAll(() => stack.close());
+
+    const reserve = (buyer: SignedIn, sessionId: string, seatId: string, admission?: string) =>
+      stack.api.call('POST', '/api/v1/reservations', {
+        token: buyer.token,
+        body: { sessionId, seatIds: [seatId] },
+        ...(admission ? { headers: { 'x-admission-token': admission } } : {}),
+      });
+
+    it('sends the buyer to a waiting room it opens, serves the buyer already in line, and admits the queue', async () => {
+      const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+      const [first, second, third] = await Promise.all([stack.newCustomer('of1'), stack.newCustomer('of2'), stack.newCustomer('of3')]);
+
+      const firstHold = reserve(first, sessionId, seats[0]!.seatId); // in flight: no worker yet
+      await new Promise((r) => setTimeout(r, 200));
+      const refused = await reserve(second, sessionId, seats[1]!.seatId);
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.body).toMatchObject({ code: 'ADMISSION_REQUIRED' });
+
+      const room = await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/waiting-room`);
+      expect(room).toMatchObject({ enabled: true, openedOnOverflow: true, admissionsPerMinute: 60, initialBurst: 1 });
+      // The refused hold started no workflow and left its seat free.
+      expect((await stack.pool.query('SELECT count(*)::int AS n FROM booking.reservations WHERE session_id = $1', [sessionId])).rows[0].n).toBe(0);
+
+      // Everyone now queues: a buyer without an admission is told so before any work.
+      expect((await reserve(third, sessionId, seats[2]!.seatId)).body).toMatchObject({ code: 'ADMISSION_REQUIRED' });
+
+      await stack.startWorker();
+      const held = await firstHold;
+      expect(held.status).toBe(201);
+
+      const place = await stack.api.expect(201, 'POST', `/api/v1/sessions/${sessionId}/queue`, { token: second.token });
+      expect(place.position).toBe(1);
+      const admitted = await stack.api.expect(200, 'GET', `/api/v1/queue/${encodeURIComponent(place.token)}`, { token: second.token });
+      expect(admitted.status).toBe('admitted');
+      const secondHold = await reserve(second, sessionId, seats[1]!.seatId, admitted.admissionToken);
+      expect(secondHold.status).toBe(201);
+
+      // The organizer takes the room over and closes it: buyers reserve directly again.
+      const closed = await stack.api.expect(200, 'PUT', `/api/v1/sessions/${sessionId}/waiting-room`, {
+        token: organizer.token,
+        body: { enabled: false, admissionsPerMinute: 60 },
+      });
+      expect(closed).toMatchObject({ enabled: false, openedOnOverflow: false });
+      expect((await reserve(third, sessionId, seats[2]!.seatId)).status).toBe(201);
+    });
+  });
+
+  describe('with overflow off', () => {
+    let stack: Stack;
+    let organizer: SignedIn;
+    beforeAll(async () => {
+      stack = await startStack({ worker: false, env: { booking: { ...AT_CAPACITY, WAITING_ROOM_ON_OVERFLOW: 'false' } } });
+      organizer = await stack.newUserWithRole('organizer');
+    });
+    afterAll(() => stack.close());
+
+    it('answers 503 BOOKING_BUSY with Retry-After and leaves the room closed', async () => {
+      const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+      const [first, second] = await Promise.all([stack.newCustomer('ob1'), stack.newCustomer('ob2')]);
+      const firstHold = stack.api.call('POST', '/api/v1/reservations', { token: first.token, body: { sessionId, seatIds: [seats[0]!.seatId] } });
+      await new Promise((r) => setTimeout(r, 200));
+      const busy = await stack.api.call('POST', '/api/v1/reservations', { token: second.token, body: { sessionId, seatIds: [seats[1]!.seatId] } });
+      expect(busy.status).toBe(503);
+      expect(busy.body).toMatchObject({ code: 'BOOKING_BUSY' });
+      expect(Number(busy.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/waiting-room`)).toMatchObject({ enabled: false, openedOnOverflow: false });
+      await stack.startWorker();
+      expect((await firstHold).status).toBe(201);
+    });
+  });
+});
