@@ -19,7 +19,7 @@ import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker
 import express from 'express';
 import { Pool } from 'pg';
 import { DEV_INFRA_OPTIONS, infraUrls } from '../services/devstack/infra';
-import { LISTEN_BACKLOG } from '../services/shared/http';
+import { keepAliveAgent, LISTEN_BACKLOG } from '../services/shared/http';
 import { TEMPORAL_NAMESPACE } from '../services/devstack/dev-env';
 import { runLoad, tableRow, TABLE_HEADER, type LoadOptions, type LoadResult } from './load';
 import { noop, noopUpdate } from './noop-workflow';
@@ -54,7 +54,7 @@ export async function expressBaseline(o: BaselineOptions & { body?: Buffer }): P
     const s = http.createServer(app).listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = keepAliveAgent({ maxSockets: concurrency }); // the flash-sale buyers' client pool
   const get = () =>
     new Promise<void>((resolve, reject) => {
       http

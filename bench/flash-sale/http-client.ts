@@ -6,6 +6,7 @@
  * failures in the report.
  */
 import http from 'node:http';
+import { keepAliveAgent } from '../../services/shared/http';
 
 export type Outcome = number | 'timeout' | 'error';
 
@@ -32,7 +33,8 @@ export interface HttpClient {
 
 export function createHttpClient(baseUrl: string, o: { maxSockets: number; timeoutMs: number }): HttpClient {
   const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: o.maxSockets });
+  // Idle sockets are closed on this side before the gateway closes them, as a browser does.
+  const agent = keepAliveAgent({ maxSockets: o.maxSockets });
   return {
     request(method, path, r = {}) {
       const headers: Record<string, string> = { ...r.headers };
@@ -55,13 +57,13 @@ export function createHttpClient(baseUrl: string, o: { maxSockets: number; timeo
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks), res.headers.etag));
-          res.on('error', () => done('error'));
+          res.on('error', (err) => done('error', Buffer.from(err.message)));
         });
         const timer = setTimeout(() => {
           done('timeout');
           req.destroy();
         }, o.timeoutMs);
-        req.on('error', () => done('error'));
+        req.on('error', (err) => done('error', Buffer.from(`${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`)));
         req.end(payload);
       });
     },

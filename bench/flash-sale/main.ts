@@ -270,7 +270,7 @@ async function main(): Promise<number> {
     out.push(`- seats sold: ${audit.totals.seatsSold} of ${o.seats}; tickets issued: ${audit.totals.ticketsIssued}; holds expired: ${audit.totals.holdsExpired}; reservations by status: ${JSON.stringify(audit.totals.reservations)}; workflows that found their seats taken: ${audit.totals.rejectedWorkflows}`);
     out.push(`- buyers: ${JSON.stringify(results)}; answered ${answered} of the ${[...run.results.values()].reduce((x, y) => x + y, 0)} who came (of ${o.buyers})${run.crashes.length ? `; ${run.crashes.length} benchmark crashes, first: ${String(run.crashes[0])}` : ''}`);
     out.push(`- 5xx: ${failures.serverErrors}; timeouts (> ${o.timeoutMs} ms): ${failures.timeouts}; broken connections: ${failures.connectionErrors} ${failures.serverErrors + failures.timeouts + failures.connectionErrors === 0 ? '(pass)' : '(FAIL: must be 0)'}`);
-    for (const [endpoint, body] of rec.firstServerErrors) out.push(`- first 5xx of ${endpoint}: ${body}`);
+    for (const [endpoint, body] of rec.firstServerErrors) out.push(`- first 5xx or broken connection of ${endpoint}: ${body}`);
     if (!waitingRoom) out.push(`- waiting room opened on overflow: ${room?.openedOnOverflow ? `yes (its rate at the end: ${room.admissionsPerMinute}/min)` : 'no'}`);
     out.push(`- load generator CPU during the sale: ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of ${saleSeconds.toFixed(1)} s`);
     out.push('');

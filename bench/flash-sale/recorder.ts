@@ -62,11 +62,11 @@ export class Recorder {
     return ((this.t1 ?? performance.now()) - this.t0) / 1000;
   }
 
-  /** The first 5xx body per endpoint, to say what failed. */
+  /** The first 5xx body (or broken connection's error) per endpoint, to say what failed. */
   readonly firstServerErrors = new Map<Endpoint, string>();
 
   record(endpoint: Endpoint, a: HttpAnswer): void {
-    if (typeof a.status === 'number' && a.status >= 500 && !this.firstServerErrors.has(endpoint)) {
+    if (((typeof a.status === 'number' && a.status >= 500) || a.status === 'error') && !this.firstServerErrors.has(endpoint)) {
       this.firstServerErrors.set(endpoint, `${a.status} ${a.raw.toString('utf8').slice(0, 300)}`);
     }
     let list = this.samples.get(endpoint);

@@ -5,7 +5,7 @@ import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
 import swaggerUi from 'swagger-ui-express';
 import { bearerToken, hasRole, type VerifyToken } from '../shared/auth';
 import { forbidden, HttpError, problem, unauthorized } from '../shared/errors';
-import { createServiceApp, finishApp, upstreamAgent } from '../shared/http';
+import { createServiceApp, finishApp, keepAliveAgent } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { openApiDocument } from './openapi';
 import type { createRateLimits } from './rate-limits';
@@ -99,7 +99,7 @@ export function createGatewayApp(d: GatewayDeps): Express {
 
   // Enough sockets that quick calls (queue polls, seat maps) never wait behind slow ones (holds
   // waiting their turn at Temporal) for a free socket; each service bounds its own work.
-  const agent = upstreamAgent();
+  const agent = keepAliveAgent();
   const proxy = (name: Upstream, timeoutMs?: number) =>
     createProxyMiddleware({
       target: d.upstreams[name],

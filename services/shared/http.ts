@@ -137,11 +137,11 @@ export const SERVER_KEEP_ALIVE_MS = 65_000;
  * (seen in a flash sale: sockets opened by its first burst, idle while the
  * waiting room held buyers back, all reused 65 s later).
  */
-export function upstreamAgent(idleMs = 30_000): http.Agent {
+export function keepAliveAgent(o: { idleMs?: number; maxSockets?: number } = {}): http.Agent {
   // The agent's timeout destroys a socket idle in its free list; a socket
-  // carrying a request only gets a 'timeout' event, which the proxy's own
+  // carrying a request only gets a 'timeout' event, which the caller's own
   // deadline handles.
-  return new http.Agent({ keepAlive: true, maxSockets: 8192, timeout: idleMs });
+  return new http.Agent({ keepAlive: true, maxSockets: o.maxSockets ?? 8192, timeout: o.idleMs ?? 30_000 });
 }
 
 export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<RunningServer> {

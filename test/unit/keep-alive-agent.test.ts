@@ -1,6 +1,6 @@
 import http from 'node:http';
 import express from 'express';
-import { listen, SERVER_KEEP_ALIVE_MS, upstreamAgent } from '../../services/shared/http';
+import { listen, SERVER_KEEP_ALIVE_MS, keepAliveAgent } from '../../services/shared/http';
 
 const get = (agent: http.Agent, port: number) =>
   new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -18,7 +18,7 @@ describe('upstream keep-alive pool', () => {
       0,
       '127.0.0.1',
     );
-    const agent = upstreamAgent(150);
+    const agent = keepAliveAgent({ idleMs: 150 });
     let connections = 0;
     server.server.on('connection', () => connections++);
     try {
@@ -46,7 +46,7 @@ describe('upstream keep-alive pool', () => {
       0,
       '127.0.0.1',
     );
-    const agent = upstreamAgent(100);
+    const agent = keepAliveAgent({ idleMs: 100 });
     try {
       expect((await get(agent, server.port)).statusCode).toBe(200);
     } finally {
