@@ -1,7 +1,7 @@
 /**
  * Baselines for the reservation path: what the bare building blocks do on this
  * machine, without any of our code in between. Run by hand while `npm run up` runs:
- *   node dist/bench/baselines.js [--concurrency 50] [--seconds 10] [--only express|pg|temporal]
+ *   node dist/bench/baselines.js [--concurrency 50] [--seconds 10] [--only express|pg|temporal|temporal-booking]
  *
  * - express:  GET of a constant JSON body from an in-process Express 5 app,
  *             driven over keep-alive HTTP from the same process.
@@ -9,6 +9,10 @@
  *             (bench_seats, created and dropped here) in the ticketing database.
  * - temporal: Update-with-Start of a no-op workflow (bench/noop-workflow.ts) on
  *             the dev Temporal server, served by an in-process worker on its own task queue.
+ * - temporal-booking: the same for a workflow shaped like a paid booking
+ *             (bookingShape: Update-with-Start, then a second update; one op
+ *             is both): the most a booking can reach on this server, were
+ *             its activities free.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,9 +26,9 @@ import { DEV_INFRA_OPTIONS, infraUrls } from '../services/devstack/infra';
 import { keepAliveAgent, LISTEN_BACKLOG } from '../services/shared/http';
 import { TEMPORAL_NAMESPACE } from '../services/devstack/dev-env';
 import { runLoad, tableRow, TABLE_HEADER, type LoadOptions, type LoadResult } from './load';
-import { noop, noopUpdate } from './noop-workflow';
+import { bookingShape, confirmShapeUpdate, noop, noopUpdate } from './noop-workflow';
 
-const BASELINES = ['express', 'pg', 'temporal'] as const;
+const BASELINES = ['express', 'pg', 'temporal', 'temporal-booking'] as const;
 type Baseline = (typeof BASELINES)[number];
 
 /** Every baseline runs at `concurrency` for `seconds` (bench/flash-sale imports them). */
@@ -100,7 +104,7 @@ export async function pgBaseline(o: BaselineOptions & { databaseUrl: string }): 
   }
 }
 
-export async function temporalBaseline(o: BaselineOptions & { temporalAddress: string }): Promise<LoadResult> {
+export async function temporalBaseline(o: BaselineOptions & { temporalAddress: string; shape?: 'noop' | 'booking' }): Promise<LoadResult> {
   const taskQueue = `bench-noop-${process.pid}`;
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('./noop-workflow') });
   const workerConnection = await NativeConnection.connect({ address: o.temporalAddress });
@@ -114,16 +118,15 @@ export async function temporalBaseline(o: BaselineOptions & { temporalAddress: s
     });
     const client = new Client({ connection, namespace: TEMPORAL_NAMESPACE });
     const run = `${Date.now().toString(36)}-${process.pid}`;
-    const updateWithStart = (seq: number) =>
-      client.workflow.executeUpdateWithStart(noopUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation(noop, {
-          workflowId: `bench-noop-${run}-${seq}`,
-          taskQueue,
-          workflowIdConflictPolicy: 'FAIL',
-          args: [],
-        }),
+    const booking = o.shape === 'booking';
+    const op = async (seq: number) => {
+      const workflowId = `bench-${booking ? 'booking-shape' : 'noop'}-${run}-${seq}`;
+      await client.workflow.executeUpdateWithStart(noopUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(booking ? bookingShape : noop, { workflowId, taskQueue, workflowIdConflictPolicy: 'FAIL', args: [] }),
       });
-    return await worker.runUntil(measure(updateWithStart, o));
+      if (booking) await client.workflow.getHandle(workflowId).executeUpdate(confirmShapeUpdate);
+    };
+    return await worker.runUntil(measure(op, o));
   } finally {
     await connection.close();
     await workerConnection.close();
@@ -168,10 +171,14 @@ async function main() {
       result = pg.result;
       rows.push(tableRow(`PostgreSQL conditional UPDATE, ${PG_ROWS} rows, pool ${Math.min(concurrency, 20)}`, concurrency, result));
       notes.push(`pg: ${pg.updated} of ${result.ops + concurrency} UPDATEs (warm-up included) changed a row; the rest found the seat already held.`);
-    } else {
+    } else if (b === 'temporal') {
       result = await temporalBaseline(o);
       rows.push(tableRow('Temporal Update-with-Start, no-op workflow', concurrency, result));
       notes.push('temporal: ops/s = workflows/s; the worker runs in the load generator\'s process.');
+    } else {
+      result = await temporalBaseline({ ...o, shape: 'booking' });
+      rows.push(tableRow('Temporal booking-shaped workflow: Update-with-Start + a second update', concurrency, result));
+      notes.push('temporal-booking: ops/s = bookings/s (two calls each), no activities: a paid booking\'s Temporal work alone.');
     }
     if (result.firstError !== undefined) notes.push(`${b}: first error: ${String(result.firstError)}`);
   }

@@ -1,10 +1,21 @@
 /**
- * The no-op workflow of the Update-with-Start baseline (bench/baselines.ts):
- * one update that returns at once, after which the workflow completes.
+ * The workflows of the Temporal baselines (bench/baselines.ts), without any
+ * activity: what the server alone costs.
+ * - noop: one update that returns at once, after which the workflow completes.
+ * - bookingShape: the server-side shape of a paid booking (BookingWorkflow
+ *   under its lean-confirm patch) with nothing in between: a patch marker, a
+ *   hold update, a search-attribute upsert and a timer; then a second update
+ *   (the confirm), another upsert, and completion.
  */
-import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineUpdate, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { defineSearchAttributeKey } from '@temporalio/common';
 
 export const noopUpdate = defineUpdate<string>('noop');
+export const confirmShapeUpdate = defineUpdate<string>('confirm');
+
+// The booking's own keys: the dev server knows them. The values never match a booking's status.
+const Status = defineSearchAttributeKey('BookingStatus', 'KEYWORD');
+const ExpiresAt = defineSearchAttributeKey('BookingExpiresAt', 'DATETIME');
 
 export async function noop(): Promise<void> {
   let updated = false;
@@ -14,5 +25,27 @@ export async function noop(): Promise<void> {
   });
   // Complete right after the update (or after a minute if none comes).
   await condition(() => updated, '1 minute');
+  await condition(allHandlersFinished);
+}
+
+export async function bookingShape(): Promise<void> {
+  patched('lean-confirm');
+  let held = false;
+  let confirmed = false;
+  setHandler(noopUpdate, () => {
+    held = true;
+    upsertSearchAttributes([
+      { key: Status, value: 'bench-held' },
+      { key: ExpiresAt, value: new Date(Date.now() + 60_000) },
+    ]);
+    return 'ok';
+  });
+  setHandler(confirmShapeUpdate, () => {
+    confirmed = true;
+    return 'ok';
+  });
+  await condition(() => held, '1 minute');
+  await condition(() => confirmed, '1 minute');
+  upsertSearchAttributes([{ key: Status, value: 'bench-confirmed' }]);
   await condition(allHandlersFinished);
 }

@@ -94,7 +94,7 @@ export function createBookingApp(d: BookingDeps): Express {
     const idempotencyKey = key === undefined ? undefined : parse(IdempotencyKey, key, 'header.Idempotency-Key');
     const admitted = res.locals.admitted === true;
     const answer = await bookings
-      .reserve(currentUser(req), body.sessionId, body.seatIds, idempotencyKey, body.generalAdmission, { sheddable: !admitted })
+      .reserve(currentUser(req), body.sessionId, body.seatIds, idempotencyKey, body.generalAdmission, { hold: admitted ? 'admitted' : 'new' })
       .catch(async (err: unknown) => {
         // A new hold refused for capacity: the session's waiting room takes the buyer.
         throw err instanceof HttpError && err.code === 'BOOKING_BUSY' ? await d.waitingRoom.overflow(body.sessionId, err, admitted) : err;

@@ -12,12 +12,16 @@ export interface TemporalBulkheadOptions {
 
 export interface CallOptions {
   /**
-   * A new hold: it may be refused when the line is slow, so that buyers who
-   * already hold seats (confirm, cancel) and buyers admitted from a waiting
-   * room keep getting answers. Unsheddable calls also go first.
+   * A new hold is sheddable: it may be refused when the line is slow, so
+   * that buyers who already hold seats (confirm, cancel) and buyers admitted
+   * from a waiting room keep getting answers. Calls on an existing booking
+   * go first, then admitted holds, then new holds: a buyer with seats must
+   * be able to pay.
    */
-  sheddable?: boolean;
+  hold?: 'new' | 'admitted';
 }
+
+const PRIORITY = { existing: 2, admitted: 1, new: 0 } as const;
 
 /** How far back the bulkhead's throughput is measured. */
 const THROUGHPUT_WINDOW_MS = 10_000;
@@ -55,8 +59,9 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
 
   return {
     run<T>(call: () => Promise<T>, c: CallOptions = {}): Promise<T> {
-      if (c.sheddable && congested()) return Promise.reject(busy(o.shedAfterMs));
-      const maxWaitMs = c.sheddable ? Math.min(o.shedAfterMs, o.maxWaitMs) : o.maxWaitMs;
+      const sheddable = c.hold === 'new';
+      if (sheddable && congested()) return Promise.reject(busy(o.shedAfterMs));
+      const maxWaitMs = sheddable ? Math.min(o.shedAfterMs, o.maxWaitMs) : o.maxWaitMs;
       const now = Date.now();
       while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
       if (idle() && finished.length === 0) busySince = now;
@@ -85,7 +90,7 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
               while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
             }
           },
-          { priority: c.sheddable ? 0 : 1 },
+          { priority: PRIORITY[c.hold ?? 'existing'] },
         );
       });
     },

@@ -117,12 +117,13 @@ const RETUNE_EVERY_MS = 5_000;
 
 /**
  * An overflow room's next rate: down by 30% while new holds are being
- * refused, up by half while turns come quickly, so the room settles near
- * what booking sustains. Up fast: a queue admitting too slowly wastes the
- * places of buyers who gave up waiting, which the gate still walks past.
+ * refused, up by a quarter while turns come quickly and buyers wait, so the
+ * room settles near what booking sustains. Not faster up: admitted buyers
+ * arrive seconds after their admission, so the load answers a rise late
+ * (+50% every 5 s overshot to 20× the sustainable rate in a full-size sale).
  */
 export const retunedRate = (rate: number, load: 'congested' | 'quick' | 'steady') =>
-  load === 'congested' ? Math.max(MIN_OVERFLOW_RATE, Math.floor(rate * 0.7)) : load === 'quick' ? Math.min(MAX_OVERFLOW_RATE, Math.ceil(rate * 1.5)) : rate;
+  load === 'congested' ? Math.max(MIN_OVERFLOW_RATE, Math.floor(rate * 0.7)) : load === 'quick' ? Math.min(MAX_OVERFLOW_RATE, Math.ceil(rate * 1.25)) : rate;
 
 /** Admissions per minute an overflow room opens with: the buyers the booking path just served per minute. */
 export const overflowRate = (callsPerSecond: number) => Math.max(MIN_OVERFLOW_RATE, Math.min(100_000, Math.round((callsPerSecond * 60) / CALLS_PER_BUYER)));
@@ -377,7 +378,10 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const now = Date.now();
     if (!d.overflow || !r.openedOnOverflow || now - Math.max(r.baseAt, retunedAt.get(r.sessionId) ?? 0) < RETUNE_EVERY_MS) return;
     retunedAt.set(r.sessionId, now);
-    const rate = retunedRate(r.admissionsPerMinute, d.overflow.load());
+    const load = d.overflow.load();
+    // Raising the rate for a queue nobody waits in only admits the next burst all at once.
+    if (load === 'quick' && (await counts(r, now)).waiting === 0) return;
+    const rate = retunedRate(r.admissionsPerMinute, load);
     if (rate === r.admissionsPerMinute) return;
     await update(r.sessionId, null, (old, at) =>
       // Only a room still the booking service's (not taken over by the organizer), and not re-tuned meanwhile.

@@ -8,9 +8,9 @@ describe('overflow waiting room rates', () => {
     expect(overflowRate(1e6)).toBe(100_000);
   });
 
-  it('falls by 30% while holds are refused, rises by half while turns come quickly, and stays otherwise', () => {
+  it('falls by 30% while holds are refused, rises by a quarter while turns come quickly, and stays otherwise', () => {
     expect(retunedRate(400, 'congested')).toBe(280);
-    expect(retunedRate(400, 'quick')).toBe(600);
+    expect(retunedRate(400, 'quick')).toBe(500);
     expect(retunedRate(400, 'steady')).toBe(400);
     expect(retunedRate(80, 'congested')).toBe(60);
     expect(retunedRate(99_999, 'quick')).toBe(100_000);

@@ -67,22 +67,24 @@ describe('Temporal bulkhead', () => {
     await expect(slow).resolves.toBe('slow but running');
   });
 
-  it('serves buyers who hold seats (unsheddable calls) before new holds waiting longer', async () => {
+  it('serves buyers who hold seats first, then admitted holds, then new holds, each in order of arrival', async () => {
     const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 10_000, shedAfterMs: 10_000 });
     const started: number[] = [];
-    const calls = [0, 1, 2, 3].map((n) => pendingCall(started, n));
+    const calls = [0, 1, 2, 3, 4, 5].map((n) => pendingCall(started, n));
     const answers = [
       bulkhead.run(calls[0]!.call),
-      bulkhead.run(calls[1]!.call, { sheddable: true }),
-      bulkhead.run(calls[2]!.call, { sheddable: true }),
-      bulkhead.run(calls[3]!.call),
+      bulkhead.run(calls[1]!.call, { hold: 'new' }),
+      bulkhead.run(calls[2]!.call, { hold: 'admitted' }),
+      bulkhead.run(calls[3]!.call, { hold: 'new' }),
+      bulkhead.run(calls[4]!.call),
+      bulkhead.run(calls[5]!.call, { hold: 'admitted' }),
     ];
-    for (const order of [[0], [0, 3], [0, 3, 1], [0, 3, 1, 2]]) {
+    for (const order of [[0], [0, 4], [0, 4, 2], [0, 4, 2, 5], [0, 4, 2, 5, 1], [0, 4, 2, 5, 1, 3]]) {
       await tick();
       expect(started).toEqual(order);
       calls[order[order.length - 1]!]!.finish();
     }
-    expect(await Promise.all(answers)).toEqual([0, 1, 2, 3]);
+    expect(await Promise.all(answers)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
   it('gives up on a new hold after shedAfterMs, while a confirm waits up to maxWaitMs', async () => {
@@ -90,7 +92,7 @@ describe('Temporal bulkhead', () => {
     const started: number[] = [];
     const first = pendingCall(started, 0);
     const firstAnswer = bulkhead.run(first.call);
-    const hold = bulkhead.run(() => Promise.resolve('hold'), { sheddable: true });
+    const hold = bulkhead.run(() => Promise.resolve('hold'), { hold: 'new' });
     const confirm = bulkhead.run(() => Promise.resolve('confirm'));
     const refused = await hold.catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 503, code: 'BOOKING_BUSY' });
@@ -116,7 +118,7 @@ describe('Temporal bulkhead', () => {
           ran = true;
           return Promise.resolve('hold');
         },
-        { sheddable: true },
+        { hold: 'new' },
       )
       .catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 503, code: 'BOOKING_BUSY' });
@@ -127,7 +129,7 @@ describe('Temporal bulkhead', () => {
     expect(await Promise.all(answers)).toEqual([0, 1, 2]);
     // Nobody waits now: not congested, and a new hold runs.
     expect(bulkhead.congested()).toBe(false);
-    await expect(bulkhead.run(() => Promise.resolve('hold'), { sheddable: true })).resolves.toBe('hold');
+    await expect(bulkhead.run(() => Promise.resolve('hold'), { hold: 'new' })).resolves.toBe('hold');
   });
 
   it('measures its throughput over the last ten seconds, or since it got busy (at least one second)', async () => {
