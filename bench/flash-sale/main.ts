@@ -200,18 +200,14 @@ async function main(): Promise<number> {
     }
 
     // A room the booking API opened on overflow: reported, then closed (the sale is over) so the probes reach booking.
-    const roomUrl = `${v.gateway}/api/v1/sessions/${sale.sessionId}/waiting-room`;
-    const room = stackDown ? undefined : ((await (await fetch(roomUrl)).json()) as { enabled: boolean; openedOnOverflow: boolean; admissionsPerMinute: number | null });
+    const api = apiClient(v.gateway!);
+    const roomPath = `/api/v1/sessions/${sale.sessionId}/waiting-room`;
+    const room = stackDown ? undefined : await api.expect<{ openedOnOverflow: boolean; admissionsPerMinute: number | null }>(200, 'GET', roomPath);
     if (room?.openedOnOverflow) {
       log(`the booking API opened the waiting room on overflow (now ${room.admissionsPerMinute}/min); closing it`);
       // Signed in again: a long sale outlives the organizer's access token.
-      const organizer = await signIn(apiClient(v.gateway!), BENCH_ORGANIZER.email, BENCH_ORGANIZER.password);
-      const closed = await fetch(roomUrl, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${organizer.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ enabled: false, admissionsPerMinute: room.admissionsPerMinute ?? 60 }),
-      });
-      if (!closed.ok) throw new Error(`closing the overflow waiting room: ${closed.status}`);
+      const organizer = await signIn(api, BENCH_ORGANIZER.email, BENCH_ORGANIZER.password);
+      await api.expect(200, 'PUT', roomPath, { token: organizer.token, body: { enabled: false, admissionsPerMinute: room.admissionsPerMinute ?? 60 } });
     }
 
     // The read and reject paths alone, after the audit (they change no state).

@@ -54,6 +54,9 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
   /** When the bulkhead last went from idle to busy: throughput is measured over no more than that. */
   let busySince = 0;
   const idle = () => queue.pending === 0 && queue.size === 0;
+  const forget = (now: number) => {
+    while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
+  };
 
   const congested = () => queue.size > 0 && lastWaitMs >= o.shedAfterMs;
 
@@ -62,11 +65,10 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
       const sheddable = c.hold === 'new';
       if (sheddable && congested()) return Promise.reject(busy(o.shedAfterMs));
       const maxWaitMs = sheddable ? Math.min(o.shedAfterMs, o.maxWaitMs) : o.maxWaitMs;
-      const now = Date.now();
-      while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
-      if (idle() && finished.length === 0) busySince = now;
+      const queuedAt = Date.now();
+      forget(queuedAt);
+      if (idle() && finished.length === 0) busySince = queuedAt;
       return new Promise<T>((resolve, reject) => {
-        const queuedAt = Date.now();
         let gaveUp = false;
         const timer = setTimeout(() => {
           gaveUp = true;
@@ -85,9 +87,7 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
             } catch (err) {
               reject(err);
             } finally {
-              const now = Date.now();
-              finished.push(now);
-              while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
+              finished.push(Date.now());
             }
           },
           { priority: PRIORITY[c.hold ?? 'existing'] },
@@ -107,7 +107,7 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
      */
     throughput(): number {
       const now = Date.now();
-      while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
+      forget(now);
       const span = Math.min(THROUGHPUT_WINDOW_MS, Math.max(1_000, now - busySince));
       return finished.length / (span / 1000);
     },

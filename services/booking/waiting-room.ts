@@ -126,7 +126,7 @@ export const retunedRate = (rate: number, load: 'congested' | 'quick' | 'steady'
   load === 'congested' ? Math.max(MIN_OVERFLOW_RATE, Math.floor(rate * 0.7)) : load === 'quick' ? Math.min(MAX_OVERFLOW_RATE, Math.ceil(rate * 1.25)) : rate;
 
 /** Admissions per minute an overflow room opens with: the buyers the booking path just served per minute. */
-export const overflowRate = (callsPerSecond: number) => Math.max(MIN_OVERFLOW_RATE, Math.min(100_000, Math.round((callsPerSecond * 60) / CALLS_PER_BUYER)));
+export const overflowRate = (callsPerSecond: number) => Math.max(MIN_OVERFLOW_RATE, Math.min(MAX_OVERFLOW_RATE, Math.round((callsPerSecond * 60) / CALLS_PER_BUYER)));
 
 export interface WaitingRoomDeps {
   pool: Pool;
@@ -168,7 +168,6 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
   }
 
   async function mirror(sessionId: string, room: Room | undefined) {
-    remember(sessionId, room);
     await redis.set(roomKey(sessionId), JSON.stringify(room ?? { none: true }), 'EX', MIRROR_TTL_SECONDS);
   }
 
@@ -243,6 +242,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       );
       return next;
     });
+    remember(sessionId, saved);
     try {
       await mirror(sessionId, saved);
     } catch (err) {
@@ -365,11 +365,6 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     await tick();
   }
 
-  /**
-   * POST /api/v1/reservations: a session with an open waiting room needs the
-   * caller's admission for it. The body is only looked at for its sessionId;
-   * everything else is the reservation handler's to validate.
-   */
   /** When each overflow room's rate was last looked at by this replica. */
   const retunedAt = new Map<string, number>();
 
@@ -392,6 +387,11 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     logger.info({ sessionId: r.sessionId, from: r.admissionsPerMinute, to: rate }, 'overflow waiting room re-tuned');
   }
 
+  /**
+   * POST /api/v1/reservations: a session with an open waiting room needs the
+   * caller's admission for it. The body is only looked at for its sessionId;
+   * everything else is the reservation handler's to validate.
+   */
   const admission: RequestHandler = async (req, res, next) => {
     const sessionId = (req.body as { sessionId?: unknown } | undefined)?.sessionId;
     if (typeof sessionId !== 'string' || !uuid.safeParse(sessionId).success) return next();
