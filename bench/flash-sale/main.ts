@@ -43,8 +43,11 @@ Usage: npm run bench:flash-sale -- [options]
   --admissions-per-minute N the room's rate (default: 6% of the best bare Update-with-Start rate per second, per
                             minute: an admitted buyer holds, retries, pays, so costs Temporal several
                             no-op workflows; 150/min on this 2-core box, see bench/RESULTS.md)
-  --patience-seconds N      how long a queued buyer waits for admission (default 30): in the
-                            room opened by --waiting-room, or by the booking API on overflow
+  --patience-seconds N      how long a queued buyer waits for admission (default 120): in the
+                            room opened by --waiting-room, or by the booking API on overflow. Buyers
+                            of a stadium on-sale wait minutes; with 30 s, more buyers joined per
+                            minute than booking serves, and a first-come queue reached each one
+                            only as they gave up (bench/RESULTS.md)
   --max-sale-seconds N      no new buyer arrives after N seconds of sale (caps a run; the report says how many came)
   --seed N                  buyers' random choices (default 1)
   --timeout-ms N            a request without an answer after this long is a timeout (default 60000)
@@ -67,7 +70,7 @@ const { values: v } = parseArgs({
     accounts: { type: 'string' },
     'waiting-room': { type: 'boolean', default: false },
     'admissions-per-minute': { type: 'string' },
-    'patience-seconds': { type: 'string', default: '30' },
+    'patience-seconds': { type: 'string', default: '120' },
     seed: { type: 'string', default: '1' },
     'max-sale-seconds': { type: 'string' },
     'timeout-ms': { type: 'string', default: '60000' },

@@ -39,7 +39,9 @@ import { signAdmissionToken, signQueueToken, verifyAdmissionToken, verifyQueueTo
  * opens by itself, at the rate the booking path was just measured to
  * sustain, and the buyer is told to queue (403 ADMISSION_REQUIRED) instead
  * of 503. The organizer sees it open (openedOnOverflow) and may change its
- * rate or close it like any room.
+ * rate or close it like any room. While it is the booking service's, its
+ * rate follows the booking path's load, and its gate skips the places of
+ * buyers who stopped asking for their status (see retune).
  */
 
 type Status = z.infer<typeof QueueStatus>;
@@ -72,6 +74,27 @@ const LOCAL_TTL_MS = 1_000;
 const roomKey = (sessionId: string) => `wr:${sessionId}:room`;
 const seqKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:seq`;
 const membersKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:members`;
+/** Positions of an overflow room's waiting buyers, scored by when each last asked for its status. */
+const presentKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:present`;
+
+/**
+ * A waiting buyer who has not asked for their status for this long is taken
+ * to have left. Clients poll at most 5 s apart, or follow the live stream,
+ * which asks every second.
+ */
+const PRESENCE_WINDOW_MS = 15_000;
+
+/**
+ * Where an overflow room's gate may jump to: just before the first place
+ * whose buyer is still there. Nobody loses a turn (every place passed is
+ * admitted, and a buyer who comes back finds it so). Without it, a room
+ * spends its rate on the places of buyers who gave up: in a full-size sale
+ * with buyers of 30 s patience, the gate walked through such places for a
+ * minute while its rate was raised, then reached the buyers still waiting
+ * at 20× the rate booking sustains.
+ */
+export const skipTo = (gateNow: number, presentPositions: number[]) =>
+  presentPositions.length === 0 ? gateNow : Math.max(gateNow, Math.min(...presentPositions) - 1);
 
 /** Returns "position:joinedAtMs", the existing one for a returning user. */
 const JOIN = `
@@ -115,15 +138,25 @@ const MAX_OVERFLOW_RATE = 100_000;
 /** How often an overflow room's rate follows the booking path's load (per replica). */
 const RETUNE_EVERY_MS = 5_000;
 
+/** How much an overflow room's rate rises at a time (admissions per minute). */
+const RISE_PER_RETUNE = 60;
+
 /**
- * An overflow room's next rate: down by 30% while new holds are being
- * refused, up by a quarter while turns come quickly and buyers wait, so the
- * room settles near what booking sustains. Not faster up: admitted buyers
- * arrive seconds after their admission, so the load answers a rise late
- * (+50% every 5 s overshot to 20× the sustainable rate in a full-size sale).
+ * An overflow room's next rate (AIMD, as TCP finds a link's capacity):
+ * while new holds are being refused, down to what booking just sustained
+ * (`sustained`, admissions per minute) and by at least 30%; while turns come
+ * quickly and buyers wait, up by RISE_PER_RETUNE. Admitted buyers arrive
+ * seconds after their admission, so the load answers a rise late: rising by
+ * a quarter every 5 s ran from 280 to 2,600/min before the first refusal in
+ * a full-size sale, and the buyers so admitted waited past their deadline
+ * for a turn.
  */
-export const retunedRate = (rate: number, load: 'congested' | 'quick' | 'steady') =>
-  load === 'congested' ? Math.max(MIN_OVERFLOW_RATE, Math.floor(rate * 0.7)) : load === 'quick' ? Math.min(MAX_OVERFLOW_RATE, Math.ceil(rate * 1.25)) : rate;
+export const retunedRate = (rate: number, load: 'congested' | 'quick' | 'steady', sustained: number) =>
+  load === 'congested'
+    ? Math.max(MIN_OVERFLOW_RATE, Math.min(Math.floor((rate * 7) / 10), sustained))
+    : load === 'quick'
+      ? Math.min(MAX_OVERFLOW_RATE, rate + RISE_PER_RETUNE)
+      : rate;
 
 /** Admissions per minute an overflow room opens with: the buyers the booking path just served per minute. */
 export const overflowRate = (callsPerSecond: number) => Math.max(MIN_OVERFLOW_RATE, Math.min(MAX_OVERFLOW_RATE, Math.round((callsPerSecond * 60) / CALLS_PER_BUYER)));
@@ -137,7 +170,7 @@ export interface WaitingRoomDeps {
   logger: Logger;
   /** Open a session's room when a new hold is refused for capacity; undefined: never (the buyer gets the 503). */
   overflow?: {
-    /** Admissions per minute to open with. */
+    /** Admissions per minute the booking path just sustained: an overflow room opens at it, and falls to it when holds are refused. */
     rate: () => number;
     /** The booking path's state now: refusing new holds, serving quickly, or neither. */
     load: () => 'congested' | 'quick' | 'steady';
@@ -301,6 +334,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       String(QUEUE_TTL_SECONDS),
     )) as string;
     const position = Number(v.split(':')[0]);
+    if (r.openedOnOverflow) markPresent(r, position, Date.now());
     const token = signQueueToken(d.tokenKey, { userId: user.userId, sessionId, generation: r.generation, position });
     return { token, position, etaSeconds: eta(r, position, Date.now()) };
   }
@@ -318,7 +352,10 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const r = await room(t.sessionId);
     if (!r || r.generation !== t.generation) throw notFound('queue place');
     const now = Date.now();
-    if (r.enabled && t.position > gate(r, now)) return { status: 'waiting', position: t.position, etaSeconds: eta(r, t.position, now) };
+    if (r.enabled && t.position > gate(r, now)) {
+      if (r.openedOnOverflow) markPresent(r, t.position, now);
+      return { status: 'waiting', position: t.position, etaSeconds: eta(r, t.position, now) };
+    }
     // Admitted (or the room was switched off, when the token is not needed but harmless).
     const joined = await redis.hget(membersKey(t.sessionId, t.generation), t.userId).catch(() => null);
     const joinedAt = joined ? Number(joined.split(':')[1]) : 0;
@@ -368,23 +405,49 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
   /** When each overflow room's rate was last looked at by this replica. */
   const retunedAt = new Map<string, number>();
 
-  /** Moves an open overflow room's rate with the booking path's load, at most every RETUNE_EVERY_MS. */
+  /** Best effort: a lost mark only keeps this place from being skipped to. */
+  function markPresent(r: Room, position: number, now: number) {
+    const key = presentKey(r.sessionId, r.generation);
+    void redis.pipeline().zadd(key, now, String(position)).expire(key, QUEUE_TTL_SECONDS).exec().catch(() => undefined);
+  }
+
+  /** The places of an overflow room whose buyers joined or asked for their status lately. */
+  async function present(r: Room, now: number): Promise<number[]> {
+    const key = presentKey(r.sessionId, r.generation);
+    const [[, seen]] = (await redis
+      .pipeline()
+      .zrangebyscore(key, now - PRESENCE_WINDOW_MS, '+inf')
+      .zremrangebyscore(key, '-inf', `(${now - PRESENCE_WINDOW_MS}`)
+      .exec()) as [[Error | null, string[]], unknown];
+    return (seen ?? []).map(Number);
+  }
+
+  /**
+   * Moves an open overflow room's rate with the booking path's load, at most
+   * every RETUNE_EVERY_MS, and while turns come quickly lets its gate skip
+   * the places of buyers who left (skipTo).
+   */
   async function retune(r: Room): Promise<void> {
     const now = Date.now();
     if (!d.overflow || !r.openedOnOverflow || now - Math.max(r.baseAt, retunedAt.get(r.sessionId) ?? 0) < RETUNE_EVERY_MS) return;
     retunedAt.set(r.sessionId, now);
     const load = d.overflow.load();
-    // Raising the rate for a queue nobody waits in only admits the next burst all at once.
-    if (load === 'quick' && (await counts(r, now)).waiting === 0) return;
-    const rate = retunedRate(r.admissionsPerMinute, load);
-    if (rate === r.admissionsPerMinute) return;
+    let next = gate(r, now);
+    if (load === 'quick') {
+      const waiting = (await present(r, now)).filter((p) => p > next);
+      // Raising the rate for a queue nobody waits in only admits the next burst all at once.
+      if (waiting.length === 0) return;
+      next = skipTo(next, waiting);
+    }
+    const rate = retunedRate(r.admissionsPerMinute, load, d.overflow.rate());
+    if (rate === r.admissionsPerMinute && next === gate(r, now)) return;
     await update(r.sessionId, null, (old, at) =>
       // Only a room still the booking service's (not taken over by the organizer), and not re-tuned meanwhile.
       old?.enabled && old.openedOnOverflow && old.generation === r.generation && at - old.baseAt >= RETUNE_EVERY_MS
-        ? { ...old, admissionsPerMinute: rate, baseAdmitted: gate(old, at), baseAt: at }
+        ? { ...old, admissionsPerMinute: rate, baseAdmitted: Math.max(gate(old, at), next), baseAt: at }
         : undefined,
     );
-    logger.info({ sessionId: r.sessionId, from: r.admissionsPerMinute, to: rate }, 'overflow waiting room re-tuned');
+    logger.info({ sessionId: r.sessionId, from: r.admissionsPerMinute, to: rate, gate: next }, 'overflow waiting room re-tuned');
   }
 
   /**

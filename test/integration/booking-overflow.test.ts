@@ -64,6 +64,50 @@ describe('booking at capacity', () => {
     });
   });
 
+  describe('an overflow room whose buyers left', () => {
+    let stack: Stack;
+    let organizer: SignedIn;
+    beforeAll(async () => {
+      stack = await startStack({ worker: false, env: { booking: AT_CAPACITY } });
+      organizer = await stack.newUserWithRole('organizer');
+    });
+    afterAll(() => stack.close());
+
+    it('skips their places once turns come quickly, so the buyer still waiting is admitted early', async () => {
+      const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+      const [holder, opener, ...queued] = await Promise.all(Array.from({ length: 42 }, (_, i) => stack.newCustomer(`ol${i}`)));
+      const reserve = (buyer: SignedIn, seatId: string) => stack.api.call('POST', '/api/v1/reservations', { token: buyer.token, body: { sessionId, seatIds: [seatId] } });
+
+      const firstHold = reserve(holder!, seats[0]!.seatId); // in flight: no worker yet
+      await new Promise((r) => setTimeout(r, 200));
+      const openedAt = Date.now();
+      expect((await reserve(opener!, seats[1]!.seatId)).body).toMatchObject({ code: 'ADMISSION_REQUIRED' });
+      // The worker comes: the call in flight completes, and turns at Temporal come quickly again.
+      await stack.startWorker();
+      expect((await firstHold).status).toBe(201);
+      const places: { token: string; position: number }[] = [];
+      for (const b of queued) places.push(await stack.api.expect(201, 'POST', `/api/v1/sessions/${sessionId}/queue`, { token: b.token }));
+      const last = places[places.length - 1]!;
+      expect(last.position).toBe(queued.length);
+
+      // Only the last buyer keeps asking; everyone ahead has left.
+      const poll = () => stack.api.expect(200, 'GET', `/api/v1/queue/${encodeURIComponent(last.token)}`, { token: queued[queued.length - 1]!.token });
+      while (Date.now() - openedAt < 16_000) {
+        expect((await poll()).status).toBe('waiting');
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+      // Any reservation lets the room re-tune.
+      expect((await reserve(opener!, seats[1]!.seatId)).body).toMatchObject({ code: 'ADMISSION_REQUIRED' });
+      const room = await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/waiting-room`);
+      // By the clock alone (the initial burst, then at most 75/min) the gate could not be this far.
+      const byTheClock = 1 + Math.ceil(((Date.now() - openedAt) * 75) / 60_000);
+      expect(room.admitted).toBeGreaterThanOrEqual(last.position - 1);
+      expect(room.admitted).toBeGreaterThan(byTheClock);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect((await poll()).status).toBe('admitted');
+    });
+  });
+
   describe('with overflow off', () => {
     let stack: Stack;
     let organizer: SignedIn;

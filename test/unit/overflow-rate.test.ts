@@ -1,4 +1,4 @@
-import { overflowRate, retunedRate } from '../../services/booking/waiting-room';
+import { overflowRate, retunedRate, skipTo } from '../../services/booking/waiting-room';
 
 describe('overflow waiting room rates', () => {
   it('opens at the buyers per minute the booking path just served (two Temporal calls each), at least 60', () => {
@@ -8,11 +8,18 @@ describe('overflow waiting room rates', () => {
     expect(overflowRate(1e6)).toBe(100_000);
   });
 
-  it('falls by 30% while holds are refused, rises by a quarter while turns come quickly, and stays otherwise', () => {
-    expect(retunedRate(400, 'congested')).toBe(280);
-    expect(retunedRate(400, 'quick')).toBe(500);
-    expect(retunedRate(400, 'steady')).toBe(400);
-    expect(retunedRate(80, 'congested')).toBe(60);
-    expect(retunedRate(99_999, 'quick')).toBe(100_000);
+  it('falls to what booking sustained (by 30% at least) while holds are refused, rises by 60/min while turns come quickly, and stays otherwise', () => {
+    expect(retunedRate(2_600, 'congested', 390)).toBe(390);
+    expect(retunedRate(400, 'congested', 390)).toBe(280);
+    expect(retunedRate(80, 'congested', 390)).toBe(60);
+    expect(retunedRate(400, 'quick', 390)).toBe(460);
+    expect(retunedRate(99_990, 'quick', 390)).toBe(100_000);
+    expect(retunedRate(400, 'steady', 390)).toBe(400);
+  });
+
+  it('lets the gate skip to just before the first buyer still waiting, never back', () => {
+    expect(skipTo(10, [40, 25, 31])).toBe(24);
+    expect(skipTo(30, [31])).toBe(30);
+    expect(skipTo(30, [])).toBe(30);
   });
 });
