@@ -91,10 +91,10 @@ const PRESENCE_WINDOW_MS = 15_000;
  * spends its rate on the places of buyers who gave up: in a full-size sale
  * with buyers of 30 s patience, the gate walked through such places for a
  * minute while its rate was raised, then reached the buyers still waiting
- * at 20× the rate booking sustains.
+ * at ten times the rate booking sustains.
  */
 export const skipTo = (gateNow: number, presentPositions: number[]) =>
-  presentPositions.length === 0 ? gateNow : Math.max(gateNow, Math.min(...presentPositions) - 1);
+  presentPositions.length === 0 ? gateNow : Math.max(gateNow, presentPositions.reduce((a, b) => Math.min(a, b)) - 1);
 
 /** Returns "position:joinedAtMs", the existing one for a returning user. */
 const JOIN = `
