@@ -24,12 +24,11 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
-/** Verifies the token locally (no call to auth) and enforces the route's access rule: deny unless listed. */
-function guard(access: Access, verify: VerifyToken): RequestHandler {
-  return (req, _res, next) => {
-    const token = bearerToken(req);
-    // An invalid token is a 401 here, with its reason.
-    if (token && !req.user) req.user = verify(token);
+/** Enforces the route's access rule on the caller found when the request came in: deny unless listed. */
+function guard(access: Access): RequestHandler {
+  return (req, res, next) => {
+    // An invalid token is a 401 here, with its reason, on any route.
+    if (res.locals.tokenError) throw res.locals.tokenError;
     if (access === 'public') return next();
     if (!req.user) throw unauthorized();
     if (access !== 'user' && !hasRole(req.user, ...access)) throw forbidden(`requires role ${access.join(' or ')}`);
@@ -73,13 +72,14 @@ export function createGatewayApp(d: GatewayDeps): Express {
   );
   // Who calls, once, before any limit: a valid token makes the request its account's (limited
   // per account), anything else is limited per address.
-  app.use((req, _res, next) => {
+  app.use((req, res, next) => {
     const token = bearerToken(req);
     if (token) {
       try {
         req.user = d.verifyToken(token);
-      } catch {
-        // the route's guard answers 401
+      } catch (err) {
+        // The route's guard answers it, after the limit per address.
+        res.locals.tokenError = err;
       }
     }
     next();
@@ -137,7 +137,7 @@ export function createGatewayApp(d: GatewayDeps): Express {
   const loginBody = express.json({ limit: '8kb' });
   for (const r of ROUTES) {
     const before: RequestHandler[] = r.path === '/api/v1/auth/login' ? [loginBody, d.rateLimits.byLogin] : [];
-    app[r.method](expressPath(r.path), ...before, guard(r.access, d.verifyToken), d.rateLimits.byUser, (r.stream ? streams : proxies)[r.upstream]);
+    app[r.method](expressPath(r.path), ...before, guard(r.access), d.rateLimits.byUser, (r.stream ? streams : proxies)[r.upstream]);
   }
   return finishApp(app, d.logger);
 }
