@@ -8,14 +8,10 @@
  *   (the confirm), another upsert, and completion.
  */
 import { allHandlersFinished, condition, defineUpdate, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { defineSearchAttributeKey } from '@temporalio/common';
+import { BookingExpiresAtKey, BookingStatusKey } from '../workflows/booking';
 
 export const noopUpdate = defineUpdate<string>('noop');
 export const confirmShapeUpdate = defineUpdate<string>('confirm');
-
-// The booking's own keys: the dev server knows them. The values never match a booking's status.
-const Status = defineSearchAttributeKey('BookingStatus', 'KEYWORD');
-const ExpiresAt = defineSearchAttributeKey('BookingExpiresAt', 'DATETIME');
 
 export async function noop(): Promise<void> {
   let updated = false;
@@ -34,9 +30,10 @@ export async function bookingShape(): Promise<void> {
   let confirmed = false;
   setHandler(noopUpdate, () => {
     held = true;
+    // The booking's own keys (the dev server knows them); the values never match a booking's status.
     upsertSearchAttributes([
-      { key: Status, value: 'bench-held' },
-      { key: ExpiresAt, value: new Date(Date.now() + 60_000) },
+      { key: BookingStatusKey, value: 'bench-held' },
+      { key: BookingExpiresAtKey, value: new Date(Date.now() + 60_000) },
     ]);
     return 'ok';
   });
@@ -46,6 +43,6 @@ export async function bookingShape(): Promise<void> {
   });
   await condition(() => held, '1 minute');
   await condition(() => confirmed, '1 minute');
-  upsertSearchAttributes([{ key: Status, value: 'bench-confirmed' }]);
+  upsertSearchAttributes([{ key: BookingStatusKey, value: 'bench-confirmed' }]);
   await condition(allHandlersFinished);
 }
