@@ -432,15 +432,16 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     if (!d.overflow || !r.openedOnOverflow || now - Math.max(r.baseAt, retunedAt.get(r.sessionId) ?? 0) < RETUNE_EVERY_MS) return;
     retunedAt.set(r.sessionId, now);
     const load = d.overflow.load();
-    let next = gate(r, now);
+    const gateNow = gate(r, now);
+    let next = gateNow;
     if (load === 'quick') {
-      const waiting = (await present(r, now)).filter((p) => p > next);
+      const waiting = (await present(r, now)).filter((p) => p > gateNow);
       // Raising the rate for a queue nobody waits in only admits the next burst all at once.
       if (waiting.length === 0) return;
-      next = skipTo(next, waiting);
+      next = skipTo(gateNow, waiting);
     }
     const rate = retunedRate(r.admissionsPerMinute, load, d.overflow.rate());
-    if (rate === r.admissionsPerMinute && next === gate(r, now)) return;
+    if (rate === r.admissionsPerMinute && next === gateNow) return;
     await update(r.sessionId, null, (old, at) =>
       // Only a room still the booking service's (not taken over by the organizer), and not re-tuned meanwhile.
       old?.enabled && old.openedOnOverflow && old.generation === r.generation && at - old.baseAt >= RETUNE_EVERY_MS
