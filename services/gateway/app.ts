@@ -1,12 +1,16 @@
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
-import { createProxyMiddleware, fixRequestBody } from 'http-proxy-middleware';
+import { createProxyMiddleware, fixRequestBody, proxyEventsPlugin } from 'http-proxy-middleware';
+import type { IncomingMessage, RequestListener } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import proxyaddr from 'proxy-addr';
 import swaggerUi from 'swagger-ui-express';
 import { bearerToken, hasRole, type VerifyToken } from '../shared/auth';
 import { forbidden, HttpError, problem, unauthorized } from '../shared/errors';
-import { createServiceApp, finishApp, keepAliveAgent } from '../shared/http';
+import { createServiceApp, finishApp, keepAliveAgent, problemResponder } from '../shared/http';
 import type { Logger } from '../shared/logger';
+import { apiLane, type LaneRoute, type Step } from './api-lane';
 import { openApiDocument } from './openapi';
 import type { createRateLimits } from './rate-limits';
 import { expressPath, ROUTES, type Access, type Upstream } from './routes';
@@ -24,11 +28,14 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
+/** Tokens found invalid when their request came in, answered by the route's guard. */
+const tokenErrors = new WeakMap<IncomingMessage, unknown>();
+
 /** Enforces the route's access rule on the caller found when the request came in: deny unless listed. */
 function guard(access: Access): RequestHandler {
-  return (req, res, next) => {
+  return (req, _res, next) => {
     // An invalid token is a 401 here, with its reason, on any route.
-    if (res.locals.tokenError) throw res.locals.tokenError;
+    if (tokenErrors.has(req)) throw tokenErrors.get(req);
     if (access === 'public') return next();
     if (!req.user) throw unauthorized();
     if (access !== 'user' && !hasRole(req.user, ...access)) throw forbidden(`requires role ${access.join(' or ')}`);
@@ -38,9 +45,9 @@ function guard(access: Access): RequestHandler {
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
-export function createGatewayApp(d: GatewayDeps): Express {
+export function createGatewayApp(d: GatewayDeps): RequestListener {
   const upstreamNames = Object.keys(d.upstreams) as Upstream[];
-  const { app } = createServiceApp({
+  const { app, context } = createServiceApp({
     name: 'gateway',
     logger: d.logger,
     bodyLimit: false, // bodies are streamed to the services, not parsed here
@@ -54,42 +61,44 @@ export function createGatewayApp(d: GatewayDeps): Express {
     },
   });
   app.set('trust proxy', d.trustProxy);
-  app.use(
+  const trust = app.get('trust proxy fn') as (address: string, hop: number) => boolean;
+
+  // Every request, API or not: security headers, CORS, who calls, limits, body size.
+  const common: Step[] = [
     helmet({
       // The API answers JSON; only /docs serves a page (Swagger UI with its inline styles).
       contentSecurityPolicy: {
         directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
       },
     }),
-  );
-  app.use(
     cors({
       origin: (origin, cb) => cb(null, origin !== undefined && d.corsOrigins.includes(origin)),
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'Location', 'RateLimit-Remaining'],
       allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id', 'X-Admission-Token'],
       maxAge: 600,
     }),
-  );
-  // Who calls, once, before any limit: a valid token makes the request its account's (limited
-  // per account), anything else is limited per address.
-  app.use((req, res, next) => {
-    const token = bearerToken(req);
-    if (token) {
-      try {
-        req.user = d.verifyToken(token);
-      } catch (err) {
-        // The route's guard answers it, after the limit per address.
-        res.locals.tokenError = err;
+    // Who calls, once, before any limit: a valid token makes the request its account's (limited
+    // per account), anything else is limited per address.
+    (req, _res, next) => {
+      const token = bearerToken(req);
+      if (token) {
+        try {
+          req.user = d.verifyToken(token);
+        } catch (err) {
+          // The route's guard answers it, after the limit per address.
+          tokenErrors.set(req, err);
+        }
       }
-    }
-    next();
-  });
-  app.use(d.rateLimits.byIp);
-  app.use((req, _res, next) => {
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > d.maxBodyBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${d.maxBodyBytes} bytes`);
-    next();
-  });
+      next();
+    },
+    d.rateLimits.byIp,
+    (req, _res, next) => {
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > d.maxBodyBytes) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `request bodies are limited to ${d.maxBodyBytes} bytes`);
+      next();
+    },
+  ];
+  app.use(...(common as RequestHandler[]));
 
   const document = openApiDocument(d.publicUrl);
   app.get('/openapi.json', (_req, res) => {
@@ -100,11 +109,14 @@ export function createGatewayApp(d: GatewayDeps): Express {
   // Enough sockets that quick calls (queue polls, seat maps) never wait behind slow ones (holds
   // waiting their turn at Temporal) for a free socket; each service bounds its own work.
   const agent = keepAliveAgent();
-  const proxy = (name: Upstream, timeoutMs?: number) =>
+  const proxy = (name: Upstream, timeoutMs?: number): Step =>
     createProxyMiddleware({
       target: d.upstreams[name],
       agent,
       proxyTimeout: timeoutMs,
+      // Only the event handlers below: the default plugins log (and format a line for) every request.
+      ejectPlugins: true,
+      plugins: [proxyEventsPlugin],
       on: {
         proxyReq: (proxyReq, req) => {
           // Under load the upstream request can already be on its way (or torn
@@ -113,7 +125,7 @@ export function createGatewayApp(d: GatewayDeps): Express {
           if (proxyReq.headersSent || proxyReq.destroyed) return;
           // The client address as the gateway established it (trust proxy), replacing
           // whatever X-Forwarded-For the client sent: services log and audit it.
-          const r = req as unknown as { ip?: string; protocol: string };
+          const r = req as ClientRequest;
           proxyReq.setHeader('x-forwarded-for', r.ip ?? '');
           proxyReq.setHeader('x-forwarded-proto', r.protocol);
           // Re-sends a body the gateway parsed (the login route) instead of the consumed stream.
@@ -130,14 +142,43 @@ export function createGatewayApp(d: GatewayDeps): Express {
           res.end(JSON.stringify(problem(status, problemCode, detail)));
         },
       },
-    }) as unknown as RequestHandler;
-  const proxies = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name, d.upstreamTimeoutMs)])) as Record<Upstream, RequestHandler>;
-  const streams = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name)])) as Record<Upstream, RequestHandler>;
+    }) as unknown as Step;
+  const proxies = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name, d.upstreamTimeoutMs)])) as Record<Upstream, Step>;
+  const streams = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name)])) as Record<Upstream, Step>;
 
+  // The client's address and scheme as Express establishes them (trust proxy), for the lane,
+  // whose requests are Node's own.
+  const client: Step = (req: ClientRequest, _res, next) => {
+    req.ip = proxyaddr(req, trust);
+    req.protocol = protocolOf(req, trust);
+    next();
+  };
   const loginBody = express.json({ limit: '8kb' });
-  for (const r of ROUTES) {
-    const before: RequestHandler[] = r.path === '/api/v1/auth/login' ? [loginBody, d.rateLimits.byLogin] : [];
-    app[r.method](expressPath(r.path), ...before, guard(r.access), d.rateLimits.byUser, (r.stream ? streams : proxies)[r.upstream]);
-  }
-  return finishApp(app, d.logger);
+  const routes: LaneRoute[] = ROUTES.map((r) => ({
+    method: r.method,
+    path: expressPath(r.path),
+    steps: [
+      context,
+      client,
+      ...common,
+      ...(r.path === '/api/v1/auth/login' ? [loginBody, d.rateLimits.byLogin] : []),
+      guard(r.access),
+      d.rateLimits.byUser,
+      (r.stream ? streams : proxies)[r.upstream],
+    ],
+  }));
+  const answer = problemResponder(d.logger);
+  return apiLane(routes, finishApp(app, d.logger), (err, req, res) => answer(err, req, res));
+}
+
+/** The fields Express's request adds that the gateway's steps read. */
+type ClientRequest = IncomingMessage & { ip?: string; protocol: string };
+
+/** As Express's req.protocol: X-Forwarded-Proto counts only from a trusted proxy. */
+function protocolOf(req: IncomingMessage, trust: (address: string, hop: number) => boolean): string {
+  const own = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+  if (!trust(req.socket.remoteAddress ?? '', 0)) return own;
+  const header = req.headers['x-forwarded-proto'];
+  const value = (Array.isArray(header) ? header[0] : header) ?? own;
+  return value.split(',')[0]!.trim();
 }

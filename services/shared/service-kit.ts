@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { createTokenVerifier, loadJwks, type VerifyToken } from './auth';
@@ -26,7 +27,7 @@ export interface ServiceKit {
 export async function startService(
   name: string,
   cfg: { PORT: number; LOG_LEVEL: string },
-  build: (kit: ServiceKit) => Promise<Express>,
+  build: (kit: ServiceKit) => Promise<Express | RequestListener>,
 ): Promise<RunningServer> {
   const logger = createLogger(name, cfg.LOG_LEVEL);
   const closers: (() => unknown)[] = [];

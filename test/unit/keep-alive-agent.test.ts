@@ -38,6 +38,30 @@ describe('upstream keep-alive pool', () => {
     }
   });
 
+  it('arms no timer on a socket while it carries a request (a busy socket re-arms it on every read and write)', async () => {
+    let inFlight: number | undefined;
+    const agent = keepAliveAgent({ idleMs: 5_000 });
+    const server = await listen(
+      express().get('/', (req, res) => {
+        res.send('ok');
+      }),
+      0,
+      '127.0.0.1',
+    );
+    try {
+      await get(agent, server.port);
+      const req = http.get({ host: '127.0.0.1', port: server.port, path: '/', agent });
+      req.on('socket', (s) => setImmediate(() => (inFlight = s.timeout)));
+      await new Promise<void>((resolve, reject) => req.on('response', (res) => res.resume().on('end', resolve)).on('error', reject));
+      expect(inFlight).toBe(0);
+      const [idle] = Object.values(agent.freeSockets).flat();
+      expect(idle?.timeout).toBe(5_000);
+    } finally {
+      agent.destroy();
+      await server.close();
+    }
+  });
+
   it('does not cut a request that takes longer than the idle time', async () => {
     const server = await listen(
       express().get('/', (_req, res) => {
