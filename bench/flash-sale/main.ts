@@ -25,7 +25,7 @@ import { saleChart } from './chart';
 import { BENCH_ORGANIZER } from './sale-setup';
 import { measureFastRejects, measureSeatMapReads } from './path-probes';
 import { appendResultsRow, endpointTable, fmt, measuredTable, opsPerSecond, p99, ratioTable, type Measured, type Ratio } from './report';
-import { auditSale, prepareSale, runSale, signInBuyers, waitForHoldsToLapse, type SaleEnv, type SaleOptions } from './scenario';
+import { auditSale, prepareSale, runSale, signInBuyers, waitForEmailsSent, waitForHoldsToLapse, type SaleEnv, type SaleOptions } from './scenario';
 
 const HELP = `Flash-sale benchmark against the local stack (issue 7).
 
@@ -218,7 +218,7 @@ async function main(): Promise<number> {
     let mapReads: Measured | undefined;
     let rejects: Measured | undefined;
     if (!waitingRoom && !stackDown) {
-      log(`seat-map reads alone, C=${o.concurrency}`);
+      log(`emails of the sale sent (${(await waitForEmailsSent(env)).toFixed(0)}s); seat-map reads alone, C=${o.concurrency}`);
       mapReads = { name: 'GET seat-map through the gateway (after the sale)', concurrency: o.concurrency, result: await measureSeatMapReads(sale.http, sale.sessionId, { concurrency: o.concurrency, seconds: probeSeconds }) };
       probes.push(mapReads);
       const { rows } = await pool.query<{ seat_id: string }>(`SELECT seat_id FROM catalog.session_seats WHERE session_id = $1 AND status = 'sold'`, [sale.sessionId]);

@@ -177,3 +177,18 @@ export async function waitForHoldsToLapse(env: SaleEnv, sale: PreparedSale, marg
   }
   return (Date.now() - started) / 1000;
 }
+
+/**
+ * Waits until the sale's emails are sent (none queued), so that the paths
+ * measured alone after the sale do not share the cores with the PDF
+ * tickets of its last bookings. Returns the seconds waited.
+ */
+export async function waitForEmailsSent(env: SaleEnv, maxMs = 180_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await env.pool.query<{ n: string }>(`SELECT count(*) AS n FROM notification.messages WHERE status = 'queued'`);
+    if (rows[0]!.n === '0' || Date.now() - started > maxMs) break;
+    await sleep(1_000);
+  }
+  return (Date.now() - started) / 1000;
+}
