@@ -227,7 +227,9 @@ async function main(): Promise<number> {
         rejects = {
           name: 'POST /reservations of a sold seat → 409 (after the sale)',
           concurrency: o.concurrency,
-          result: await measureFastRejects(sale.http, sale.sessionId, rows.map((r) => r.seat_id), buyers, { concurrency: o.concurrency, seconds: probeSeconds }),
+          // As in a sale, each refused buyer has been signed in to it (their token verified on their
+          // first request): C buyers each retry, rather than every 409 coming from a token never seen.
+          result: await measureFastRejects(sale.http, sale.sessionId, rows.map((r) => r.seat_id), buyers.slice(0, o.concurrency), { concurrency: o.concurrency, seconds: probeSeconds }),
         };
         probes.push(rejects);
       }
