@@ -154,6 +154,16 @@ export async function runSale(env: SaleEnv, sale: PreparedSale, accounts: Buyer[
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls a count query every second until it counts none, or for at most `maxMs`. */
+async function untilNone(env: SaleEnv, countSql: string, params: unknown[], maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  for (;;) {
+    const { rows } = await env.pool.query<{ n: string }>(countSql, params);
+    if (rows[0]!.n === '0' || Date.now() > deadline) return;
+    await sleep(1_000);
+  }
+}
+
 /**
  * Waits until the last hold's expiry plus `marginMs`, then until the booking
  * workflows have recorded every expiry (no reservation still 'active').
@@ -166,15 +176,7 @@ export async function waitForHoldsToLapse(env: SaleEnv, sale: PreparedSale, marg
     env.log?.(`waiting ${((until - Date.now()) / 1000).toFixed(0)}s for the last holds to lapse`);
     await sleep(until - Date.now());
   }
-  const deadline = Date.now() + maxExtraMs;
-  for (;;) {
-    const { rows } = await env.pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM booking.reservations WHERE session_id = $1 AND status = 'active'`,
-      [sale.sessionId],
-    );
-    if (rows[0]!.n === '0' || Date.now() > deadline) break;
-    await sleep(1_000);
-  }
+  await untilNone(env, `SELECT count(*) AS n FROM booking.reservations WHERE session_id = $1 AND status = 'active'`, [sale.sessionId], maxExtraMs);
   return (Date.now() - started) / 1000;
 }
 
@@ -185,10 +187,6 @@ export async function waitForHoldsToLapse(env: SaleEnv, sale: PreparedSale, marg
  */
 export async function waitForEmailsSent(env: SaleEnv, maxMs = 180_000): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    const { rows } = await env.pool.query<{ n: string }>(`SELECT count(*) AS n FROM notification.messages WHERE status = 'queued'`);
-    if (rows[0]!.n === '0' || Date.now() - started > maxMs) break;
-    await sleep(1_000);
-  }
+  await untilNone(env, `SELECT count(*) AS n FROM notification.messages WHERE status = 'queued'`, [], maxMs);
   return (Date.now() - started) / 1000;
 }
