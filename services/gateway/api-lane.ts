@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { match } from 'path-to-regexp';
+import type { RoutedRequest } from '../shared/http';
 
 /** A connect-style step: Express middleware that only needs Node's request and response. */
 export type Step = (req: any, res: any, next: (err?: unknown) => void) => unknown;
@@ -28,7 +29,7 @@ export function apiLane(routes: LaneRoute[], fallback: (req: IncomingMessage, re
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     const route = table.find((r) => r.method === method && r.matches(pathname) !== false);
     if (!route) return fallback(req, res);
-    (req as IncomingMessage & { route?: { path: string } }).route = { path: route.path };
+    (req as RoutedRequest).route = { path: route.path };
     let i = 0;
     const next = (err?: unknown): void => {
       if (err) return onError(err, req, res);

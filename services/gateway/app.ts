@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createProxyMiddleware, fixRequestBody, proxyEventsPlugin } from 'http-proxy-middleware';
 import type { IncomingMessage, RequestListener } from 'node:http';
@@ -167,8 +167,7 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
       (r.stream ? streams : proxies)[r.upstream],
     ],
   }));
-  const answer = problemResponder(d.logger);
-  return apiLane(routes, finishApp(app, d.logger), (err, req, res) => answer(err, req, res));
+  return apiLane(routes, finishApp(app, d.logger), problemResponder(d.logger));
 }
 
 /** The fields Express's request adds that the gateway's steps read. */

@@ -69,7 +69,7 @@ function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       // The matched route pattern keeps label cardinality bounded.
-      const route = ((req as RoutedRequest).route?.path as string | undefined) ?? 'unmatched';
+      const route = (req as RoutedRequest).route?.path ?? 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       // Refusals (401, 403, 429...) are what a security review reads; 5xx are ours to fix. A 409
       // (the seat went to someone else) is business as usual: in a flash sale most answers are one.
@@ -181,7 +181,7 @@ class IdleClosingAgent extends http.Agent {
   }
 }
 
-export function listen(app: Express | RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export function listen(app: RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = http.createServer(app);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {

@@ -1,4 +1,3 @@
-import type { Express } from 'express';
 import type { RequestListener } from 'node:http';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
@@ -27,7 +26,7 @@ export interface ServiceKit {
 export async function startService(
   name: string,
   cfg: { PORT: number; LOG_LEVEL: string },
-  build: (kit: ServiceKit) => Promise<Express | RequestListener>,
+  build: (kit: ServiceKit) => Promise<RequestListener>,
 ): Promise<RunningServer> {
   const logger = createLogger(name, cfg.LOG_LEVEL);
   const closers: (() => unknown)[] = [];

@@ -42,7 +42,7 @@ describe('upstream keep-alive pool', () => {
     let inFlight: number | undefined;
     const agent = keepAliveAgent({ idleMs: 5_000 });
     const server = await listen(
-      express().get('/', (req, res) => {
+      express().get('/', (_req, res) => {
         res.send('ok');
       }),
       0,
