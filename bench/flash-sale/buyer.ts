@@ -128,20 +128,20 @@ async function settle(id: string, dice: number, call: Call, ledger: Ledger): Pro
 /** The admission token, or how the buyer's wait ended without one. */
 async function waitForAdmission(patienceMs: number, call: Call, sessionId: string): Promise<string | { result: BuyerResult }> {
   const joined = await call('POST /sessions/{id}/queue', 'POST', `/api/v1/sessions/${sessionId}/queue`);
-  const place = json<{ token: string; etaSeconds: number }>(joined);
+  const place = json<{ token: string; pollAfterSeconds: number }>(joined);
   if (joined.status !== 201 || !place) return { result: 'failed' };
   const deadline = performance.now() + patienceMs;
-  let eta = place.etaSeconds;
+  let pollAfter = place.pollAfterSeconds;
   for (;;) {
-    // Poll about twice per remaining ETA, between 0.5 and 5 s apart, jittered so pollers spread out.
-    const wait = Math.min(5_000, Math.max(500, (eta * 1000) / 2)) * (0.75 + Math.random() * 0.5);
+    // Ask again when the room says, jittered by ±10% so pollers spread out.
+    const wait = pollAfter * 1000 * (0.9 + Math.random() * 0.2);
     if (performance.now() + wait > deadline) return { result: 'queued' };
     await sleep(wait);
     const s = await call('GET /queue/{token}', 'GET', `/api/v1/queue/${encodeURIComponent(place.token)}`);
-    const status = json<{ status: string; admissionToken?: string; etaSeconds?: number }>(s);
+    const status = json<{ status: string; admissionToken?: string; pollAfterSeconds?: number }>(s);
     if (s.status !== 200 || !status) return { result: 'failed' };
     if (status.status === 'admitted' && status.admissionToken) return status.admissionToken;
     if (status.status !== 'waiting') return { result: 'queued' };
-    eta = status.etaSeconds ?? eta;
+    pollAfter = status.pollAfterSeconds ?? pollAfter;
   }
 }

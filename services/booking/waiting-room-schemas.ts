@@ -17,10 +17,13 @@ export const RoomView = z.object({
   admitted: z.number().int(),
 });
 
-export const QueuePlace = z.object({ token: z.string(), position: z.number().int(), etaSeconds: z.number().int() });
+/** When to ask for the place's status again (GET /api/v1/queue/{token}): sooner only costs the line. */
+const pollAfterSeconds = z.number().int().min(1);
+
+export const QueuePlace = z.object({ token: z.string(), position: z.number().int(), etaSeconds: z.number().int(), pollAfterSeconds });
 
 export const QueueStatus = z.union([
-  z.object({ status: z.literal('waiting'), position: z.number().int(), etaSeconds: z.number().int() }),
+  z.object({ status: z.literal('waiting'), position: z.number().int(), etaSeconds: z.number().int(), pollAfterSeconds }),
   z.object({ status: z.literal('admitted'), admissionToken: z.string(), expiresAt: z.iso.datetime() }),
   z.object({ status: z.literal('expired'), expiredAt: z.iso.datetime() }),
 ]);

@@ -77,12 +77,26 @@ const membersKey = (sessionId: string, generation: number) => `wr:${sessionId}:$
 /** Positions of an overflow room's waiting buyers, scored by when each last asked for its status. */
 const presentKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:present`;
 
+/** The longest a waiting buyer is told to wait before asking for their status again. */
+const MAX_POLL_SECONDS = 10;
+
 /**
  * A waiting buyer who has not asked for their status for this long is taken
- * to have left. Clients poll at most 5 s apart, or follow the live stream,
- * which asks every second.
+ * to have left: clients ask again when told (pollAfter), at most
+ * MAX_POLL_SECONDS apart, or follow the live stream, which asks every second.
  */
-const PRESENCE_WINDOW_MS = 15_000;
+const PRESENCE_WINDOW_MS = MAX_POLL_SECONDS * 1000 + 5_000;
+
+/**
+ * When a waiting buyer should ask again, in seconds: half their ETA, from 1
+ * to MAX_POLL_SECONDS. Buyers near the gate learn of their turn within a
+ * second; the thousands behind them, who polled every few seconds whatever
+ * their place, no longer take most of the booking path's CPU in a flash sale
+ * (2,000 buyers at 5 s: ~300 polls/s, bench/RESULTS.md). A rate that rises
+ * or a gate that skips only brings a turn sooner than this says, by at most
+ * MAX_POLL_SECONDS, against an admission that lasts minutes.
+ */
+export const pollAfter = (etaSeconds: number) => Math.min(MAX_POLL_SECONDS, Math.max(1, Math.ceil(etaSeconds / 2)));
 
 /**
  * Where an overflow room's gate may jump to: just before the first place
@@ -336,7 +350,8 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const position = Number(v.split(':')[0]);
     if (r.openedOnOverflow) markPresent(r, position, Date.now());
     const token = signQueueToken(d.tokenKey, { userId: user.userId, sessionId, generation: r.generation, position });
-    return { token, position, etaSeconds: eta(r, position, Date.now()) };
+    const etaSeconds = eta(r, position, Date.now());
+    return { token, position, etaSeconds, pollAfterSeconds: pollAfter(etaSeconds) };
   }
 
   const eta = (r: Room, position: number, now: number) => Math.max(0, Math.ceil((gateTime(r, position) - now) / 1000));
@@ -354,7 +369,8 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const now = Date.now();
     if (r.enabled && t.position > gate(r, now)) {
       if (r.openedOnOverflow) markPresent(r, t.position, now);
-      return { status: 'waiting', position: t.position, etaSeconds: eta(r, t.position, now) };
+      const etaSeconds = eta(r, t.position, now);
+      return { status: 'waiting', position: t.position, etaSeconds, pollAfterSeconds: pollAfter(etaSeconds) };
     }
     // Admitted (or the room was switched off, when the token is not needed but harmless).
     const joined = await redis.hget(membersKey(t.sessionId, t.generation), t.userId).catch(() => null);

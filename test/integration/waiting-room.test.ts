@@ -163,6 +163,25 @@ describe('waiting room', () => {
     expect((await reserve(bob!, 1)).status).toBe(201);
   });
 
+  it('tells each waiting buyer when to ask again: within a second near the gate, at most 10 s behind it', async () => {
+    const { sessionId } = await smallSession(stack.api, organizer.token);
+    await open(sessionId, 6); // burst 1, then one every 10 s
+    const queue = await buyers(5);
+    const places = [];
+    for (const b of queue) places.push(await join(b, sessionId));
+    // Place 2 is due in ~10 s (ask again in ~5), places 4 and 5 in 30 s and more (ask again in 10, no later).
+    expect(places[1].pollAfterSeconds).toBeGreaterThanOrEqual(4);
+    expect(places[1].pollAfterSeconds).toBeLessThanOrEqual(5);
+    expect(places.slice(3).map((p) => p.pollAfterSeconds)).toEqual([10, 10]);
+    const far = await status(queue[4]!, places[4].token);
+    expect(far).toMatchObject({ status: 'waiting', position: 5, pollAfterSeconds: 10 });
+    expect(far.etaSeconds).toBeGreaterThan(30);
+    // Once its turn is a second or two away, place 2 is told to ask again in a second.
+    await sleep(Math.max(0, (places[1].etaSeconds - 2) * 1000));
+    const near = await status(queue[1]!, places[1].token);
+    expect(near.status === 'admitted' || near.pollAfterSeconds === 1).toBe(true);
+  });
+
   it('shows a queue place to its holder only', async () => {
     const { sessionId } = await smallSession(stack.api, organizer.token);
     await open(sessionId, 60);

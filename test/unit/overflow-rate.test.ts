@@ -1,4 +1,4 @@
-import { overflowRate, retunedRate, skipTo } from '../../services/booking/waiting-room';
+import { overflowRate, pollAfter, retunedRate, skipTo } from '../../services/booking/waiting-room';
 
 describe('overflow waiting room rates', () => {
   it('opens at the buyers per minute the booking path just served (two Temporal calls each), at least 60', () => {
@@ -21,5 +21,9 @@ describe('overflow waiting room rates', () => {
     expect(skipTo(10, [40, 25, 31])).toBe(24);
     expect(skipTo(30, [31])).toBe(30);
     expect(skipTo(30, [])).toBe(30);
+  });
+
+  it('tells a waiting buyer to ask again after half their ETA, from 1 s to 10 s', () => {
+    expect([0, 1, 2, 3, 9, 19, 20, 21, 600].map(pollAfter)).toEqual([1, 1, 1, 2, 5, 10, 10, 10, 10]);
   });
 });
