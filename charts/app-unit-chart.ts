@@ -62,7 +62,7 @@ export class AppUnitChart extends Chart {
           image: env.image,
           imagePullPolicy: env.imagePullPolicy as kplus.ImagePullPolicy,
           // One image for every unit: the entry point is the argument.
-          command: env.liveUpdate ? ['node', '--watch', unit.entry] : ['node', unit.entry],
+          command: ['node', ...(env.liveUpdate ? ['--watch'] : []), ...(unit.heapMi ? [`--max-old-space-size=${unit.heapMi}`] : []), unit.entry],
           ports: [{ name: 'http', number: unit.port }, ...(unit.extraPorts ?? []).map((p) => ({ name: p.name, number: p.port }))],
           envFrom: [kplus.Env.fromConfigMap(configMap)],
           envVariables: secretEnv,

@@ -28,6 +28,12 @@ export interface AppUnit {
   /** HorizontalPodAutoscaler bounds in production, on CPU utilisation. */
   autoscale?: { min: number; max: number; cpuPercent: number };
   resources: Resources;
+  /**
+   * The JavaScript heap (--max-old-space-size, MiB), where the default that
+   * Node derives from the container's memory is too small for what the unit
+   * keeps in memory.
+   */
+  heapMi?: number;
   /** Only deployed where the environment has a mail sink. */
   devOnly?: boolean;
   /** Needs the Kubernetes API (ServiceAccount token, RBAC). */
@@ -56,6 +62,8 @@ export const APP_UNITS: readonly AppUnit[] = [
     replicas: 2,
     autoscale: { min: 2, max: 8, cpuPercent: 70 },
     resources: { cpu: { requestMillis: 250, limitMillis: 1000 }, memoryMi: { request: 256, limit: 768 } },
+    // Its workflow cache (WORKER_MAX_CACHED_WORKFLOWS, ~174 KiB each), with room for the native core below the limit.
+    heapMi: 512,
   },
   { ...fromDevStack('notification'), configKey: 'notification', replicas: 2, resources: small },
   { ...fromDevStack('checkin'), configKey: 'checkin', replicas: 2, resources: small },

@@ -189,6 +189,17 @@ export const schemas = {
     NOTIFICATION_URL: url,
     /** Recipients' addresses for notifications. */
     AUTH_URL: url,
+    /**
+     * Booking workflows kept in this worker's memory between their tasks. One
+     * evicted replays its whole history on its next task (the confirm, the
+     * cancel, the hold's end), so it should cover the bookings open at once
+     * per replica: a flash sale holds thousands for 10 minutes. The SDK's
+     * default follows the heap size: 114 in the worker's 768 MiB container
+     * (Node's heap there defaults to 396 MiB). Each cached booking costs
+     * about 174 KiB (bench/worker-cache-memory.ts), so 2,000 take ~340 MiB,
+     * inside the worker's --max-old-space-size (charts/units.ts).
+     */
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
   }),
 } as const;
 

@@ -19,6 +19,7 @@ export async function createBookingWorker(cfg: Config<'worker'>, o: BookingWorke
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: o.workflowBundlePath ?? WORKFLOW_BUNDLE },
+    maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
     activities: {
       ...createRefundActivities({ catalog, booking }),
       ...createBookingActivities({

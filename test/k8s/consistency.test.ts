@@ -75,6 +75,16 @@ describe.each([
     }
   });
 
+  it('the worker\'s heap holds its workflow cache, and stays below its memory limit', () => {
+    const d = apps.find((x) => x.metadata.name === 'worker')!;
+    const container = d.spec.template.spec.containers[0];
+    const heap = Number(/^--max-old-space-size=(\d+)$/.exec((container.command as string[]).find((a) => a.startsWith('--max-old-space-size=')) ?? '')?.[1]);
+    const cached = Number(resolvedEnv(objects, d, container, { externalSecrets: image === PRODUCTION.image }).WORKER_MAX_CACHED_WORKFLOWS ?? schemas.worker.shape.WORKER_MAX_CACHED_WORKFLOWS.parse(undefined));
+    // ~174 KiB per cached booking over ~170 MiB with none (bench/worker-cache-memory.ts, bench/RESULTS.md).
+    expect(170 + (cached * 174) / 1024).toBeLessThanOrEqual(heap);
+    expect(heap).toBeLessThan(Number(container.resources.limits.memory.replace(/Mi$/, '')));
+  });
+
   it('each Service targets its Deployment\'s port', () => {
     for (const d of apps) {
       const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === d.metadata.name);

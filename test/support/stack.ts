@@ -163,9 +163,12 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   }
   const gateway = servers[servers.length - 1]!;
 
+  /** Filled in as services start (the worker's on each start). */
+  const urls = Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, `http://127.0.0.1:${p}`])) as Record<DevServiceName, string>;
   let worker: RunningServer | undefined;
   const startWorker = async () => {
     worker ??= await startWorkerService(loadConfig('worker', env('worker')), { workflowBundlePath: WORKFLOW_BUNDLE });
+    urls.worker = `http://127.0.0.1:${worker.port}`;
   };
   const stopWorker = async () => {
     await worker?.close();
@@ -184,7 +187,6 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     name: prefix,
   });
 
-  const urls = Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, `http://127.0.0.1:${p}`])) as Record<DevServiceName, string>;
   return {
     api,
     urls,
