@@ -64,6 +64,7 @@ async function main() {
   }
   worker.shutdown();
   await running;
+  await client.connection.close();
   await workerConnection.close();
   process.exit(0);
 }
