@@ -9,7 +9,7 @@ import { RESTRICTED, chartProps, containerResources, networkPolicy, podDisruptio
 import type { Environment } from './environment';
 import { unitEnv } from './service-env';
 import { clientsOf, type Topology } from './topology';
-import { INFRA, appUnit, type AppUnit } from './units';
+import { INFRA, appUnit, replicaBounds, type AppUnit } from './units';
 
 /** The image's user (node:20-slim's `node`), so volumes and the security context agree. */
 export const APP_UID = 1000;
@@ -46,7 +46,7 @@ export class AppUnitChart extends Chart {
     }
 
     // With an HPA the replica count is only the starting point: the autoscaler's minimum.
-    const replicas = env.scale === 'full' ? (unit.autoscale?.min ?? unit.replicas) : 1;
+    const replicas = replicaBounds(unit, env).min;
     this.deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name: unit.name, labels: unitLabels(unit.name) },
       replicas,
@@ -88,8 +88,7 @@ export class AppUnitChart extends Chart {
     });
 
     if (unit.autoscale) {
-      const min = env.scale === 'full' ? unit.autoscale.min : 1;
-      const max = env.scale === 'full' ? unit.autoscale.max : 2;
+      const { min, max } = replicaBounds(unit, env);
       new kplus.k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
         metadata: { name: unit.name },
         spec: {

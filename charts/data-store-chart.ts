@@ -9,9 +9,10 @@ import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { chartProps, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
 import { IMAGES, type Environment } from './environment';
-import { POSTGRES_SECRET } from './service-env';
+import { POSTGRES_SECRET, schemaShape } from './service-env';
+import { TEMPORAL_SQL_POOLS, temporalServerReplicas } from './temporal-chart';
 import { clientsOf, type Topology } from './topology';
-import { INFRA } from './units';
+import { APP_UNITS, INFRA, replicaBounds } from './units';
 
 const q = (n: string) => kplus.k8s.Quantity.fromString(n);
 
@@ -89,6 +90,29 @@ export interface DataStoreProps {
 /** Pods that reach PostgreSQL besides the services: Temporal's server and its schema job (production). */
 export const POSTGRES_EXTRA_CLIENTS = ['temporal', 'temporal-sql-schema'];
 
+/** Connections PostgreSQL keeps beyond its clients' pools: its superusers' reserve (3) and a few for psql and jobs. */
+const POSTGRES_SPARE_CONNECTIONS = 13;
+
+/**
+ * PostgreSQL's max_connections: every pool that can be open at once, with
+ * each autoscaled unit at its most replicas. At PostgreSQL's default (100)
+ * the booking API scaling out in a flash sale would have been refused
+ * connections (10 replicas of 10 alone), with Temporal's pools on top.
+ */
+export function postgresMaxConnections(env: Environment): number {
+  let pools = 0;
+  for (const unit of APP_UNITS) {
+    const shape = schemaShape(unit);
+    if (!shape?.DATABASE_URL) continue;
+    pools += replicaBounds(unit, env).max * Number(shape.DATABASE_POOL_SIZE!.parse(undefined));
+  }
+  if (env.temporal === 'server') {
+    const { SQL_MAX_CONNS, SQL_VIS_MAX_CONNS, servicesPerPod } = TEMPORAL_SQL_POOLS;
+    pools += temporalServerReplicas(env) * servicesPerPod * (SQL_MAX_CONNS + SQL_VIS_MAX_CONNS);
+  }
+  return Math.max(100, pools + POSTGRES_SPARE_CONNECTIONS);
+}
+
 export class PostgresChart extends Chart {
   constructor(scope: Construct, id: string, { env, topology }: DataStoreProps) {
     super(scope, id, chartProps(env));
@@ -100,6 +124,7 @@ export class PostgresChart extends Chart {
       uid: 70, // postgres in the alpine image
       env: [fromSecret('POSTGRES_USER'), fromSecret('POSTGRES_PASSWORD'), fromSecret('POSTGRES_DB'), { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' }],
       dataPath: '/var/lib/postgresql/data',
+      args: ['-c', `max_connections=${postgresMaxConnections(env)}`],
       storageGi: env.storageGi.postgres,
       scratch: ['/var/run/postgresql', '/tmp'],
       probe: { exec: { command: ['sh', '-c', 'pg_isready -h 127.0.0.1 -U "$POSTGRES_USER" -d "$POSTGRES_DB"'] }, periodSeconds: 5, failureThreshold: 6 },

@@ -25,6 +25,15 @@ const port = (n: number) => kplus.k8s.IntOrString.fromNumber(n);
 const TEMPORAL_UID = 1000;
 const DEV_SERVER_UI_PORT = 8233;
 
+/**
+ * The Temporal server's PostgreSQL pools, per service: the image runs
+ * frontend, history, matching and worker in one process, each with its own
+ * pools for the main and the visibility database (the image's defaults, set
+ * here so PostgreSQL's max_connections can be sized for them).
+ */
+export const TEMPORAL_SQL_POOLS = { SQL_MAX_CONNS: 20, SQL_VIS_MAX_CONNS: 10, servicesPerPod: 4 } as const;
+export const temporalServerReplicas = (env: Pick<Environment, 'scale'>) => (env.scale === 'full' ? 2 : 1);
+
 export const TEMPORAL_SETUP_JOB = 'temporal-setup';
 export const TEMPORAL_SQL_SCHEMA_JOB = 'temporal-sql-schema';
 
@@ -156,7 +165,7 @@ export class TemporalChart extends Chart {
     new kplus.k8s.KubeDeployment(this, 'server', {
       metadata: { name, labels: unitLabels(name) },
       spec: {
-        replicas: env.scale === 'full' ? 2 : 1,
+        replicas: temporalServerReplicas(env),
         selector: { matchLabels: unitSelector(name) },
         template: temporalPod(name, {
           name,
@@ -170,6 +179,10 @@ export class TemporalChart extends Chart {
             { name: 'DBNAME', value: 'temporal' },
             { name: 'VISIBILITY_DBNAME', value: 'temporal_visibility' },
             { name: 'NUM_HISTORY_SHARDS', value: '512' },
+            { name: 'SQL_MAX_CONNS', value: String(TEMPORAL_SQL_POOLS.SQL_MAX_CONNS) },
+            { name: 'SQL_MAX_IDLE_CONNS', value: String(TEMPORAL_SQL_POOLS.SQL_MAX_CONNS) },
+            { name: 'SQL_VIS_MAX_CONNS', value: String(TEMPORAL_SQL_POOLS.SQL_VIS_MAX_CONNS) },
+            { name: 'SQL_VIS_MAX_IDLE_CONNS', value: String(TEMPORAL_SQL_POOLS.SQL_VIS_MAX_CONNS) },
             { name: 'BIND_ON_IP', value: '0.0.0.0' },
             { name: 'TEMPORAL_BROADCAST_ADDRESS', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
           ],

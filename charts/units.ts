@@ -3,6 +3,7 @@
  * entry points, sizes and scaling. Ports and entries come from the dev stack
  * (services/devstack/dev-env.ts), so a local run and a pod agree on both.
  */
+import type { Environment } from './environment';
 import { SERVICES, MAIL_SINK_SMTP_PORT, type DevServiceName } from '../services/devstack/dev-env';
 import type { ServiceName } from '../services/shared/config';
 
@@ -78,6 +79,12 @@ export const APP_UNITS: readonly AppUnit[] = [
   // Two replicas: leader election keeps one acting, the other takes over.
   { name: 'operator', configKey: 'operator', port: OPERATOR_PORT, entry: 'dist/services/operator/main.js', replicas: 2, resources: small, kubeApi: true },
 ];
+
+/** A unit's replicas in an environment: its Deployment starts at min, its autoscaler (if any) goes up to max. */
+export function replicaBounds(unit: AppUnit, env: Pick<Environment, 'scale'>): { min: number; max: number } {
+  if (env.scale !== 'full') return { min: 1, max: unit.autoscale ? 2 : 1 };
+  return unit.autoscale ? { min: unit.autoscale.min, max: unit.autoscale.max } : { min: unit.replicas, max: unit.replicas };
+}
 
 export function appUnit(name: AppUnitName): AppUnit {
   const unit = APP_UNITS.find((u) => u.name === name);

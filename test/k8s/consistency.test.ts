@@ -85,6 +85,25 @@ describe.each([
     expect(heap).toBeLessThan(Number(container.resources.limits.memory.replace(/Mi$/, '')));
   });
 
+  it('PostgreSQL takes every pool its clients can open at once, each autoscaled unit at its most replicas', () => {
+    const postgres = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'postgres')!;
+    const args: string[] = postgres.spec.template.spec.containers[0].args;
+    const maxConnections = Number(/^max_connections=(\d+)$/.exec(args[args.indexOf('-c') + 1]!)?.[1]);
+    let pools = 0;
+    for (const d of deployments(objects)) {
+      const container = d.spec.template.spec.containers[0];
+      const env = resolvedEnv(objects, d, container, { externalSecrets: image === PRODUCTION.image });
+      const hpa = objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.name === d.metadata.name);
+      const replicas = hpa ? hpa.spec.maxReplicas : d.spec.replicas;
+      if (env.DATABASE_URL) pools += replicas * Number(env.DATABASE_POOL_SIZE ?? schemas.booking.shape.DATABASE_POOL_SIZE.parse(undefined));
+      // The Temporal server: frontend, history, matching and worker in one process, each with a main and a visibility pool.
+      if (env.DB === 'postgres12') pools += replicas * 4 * (Number(env.SQL_MAX_CONNS) + Number(env.SQL_VIS_MAX_CONNS));
+    }
+    expect(pools).toBeGreaterThan(0);
+    // PostgreSQL keeps 3 of max_connections for superusers.
+    expect(maxConnections - 3).toBeGreaterThanOrEqual(pools);
+  });
+
   it('each Service targets its Deployment\'s port', () => {
     for (const d of apps) {
       const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === d.metadata.name);
