@@ -350,11 +350,14 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const position = Number(v.split(':')[0]);
     if (r.openedOnOverflow) markPresent(r, position, Date.now());
     const token = signQueueToken(d.tokenKey, { userId: user.userId, sessionId, generation: r.generation, position });
-    const etaSeconds = eta(r, position, Date.now());
-    return { token, position, etaSeconds, pollAfterSeconds: pollAfter(etaSeconds) };
+    return { token, position, ...waitFor(r, position, Date.now()) };
   }
 
-  const eta = (r: Room, position: number, now: number) => Math.max(0, Math.ceil((gateTime(r, position) - now) / 1000));
+  /** How long a place has to wait, and when its holder should ask again. */
+  const waitFor = (r: Room, position: number, now: number) => {
+    const etaSeconds = Math.max(0, Math.ceil((gateTime(r, position) - now) / 1000));
+    return { etaSeconds, pollAfterSeconds: pollAfter(etaSeconds) };
+  };
 
   /** The holder's queue place; anyone else's (or a forged one) is not found. */
   function place(user: Principal, token: string): QueueTicket {
@@ -369,8 +372,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const now = Date.now();
     if (r.enabled && t.position > gate(r, now)) {
       if (r.openedOnOverflow) markPresent(r, t.position, now);
-      const etaSeconds = eta(r, t.position, now);
-      return { status: 'waiting', position: t.position, etaSeconds, pollAfterSeconds: pollAfter(etaSeconds) };
+      return { status: 'waiting', position: t.position, ...waitFor(r, t.position, now) };
     }
     // Admitted (or the room was switched off, when the token is not needed but harmless).
     const joined = await redis.hget(membersKey(t.sessionId, t.generation), t.userId).catch(() => null);
