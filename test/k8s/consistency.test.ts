@@ -15,6 +15,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { schemas } from '../../services/shared/config';
 import { KIND, PRODUCTION } from '../../charts/environment';
+import { TEMPORAL_SQL_POOLS } from '../../charts/temporal-chart';
 import { testInfra } from '../infra-env';
 import { deployments, entryOf, objectsOf, resolvedEnv, type Obj } from './manifests';
 
@@ -97,7 +98,7 @@ describe.each([
       const replicas = hpa ? hpa.spec.maxReplicas : d.spec.replicas;
       if (env.DATABASE_URL) pools += replicas * Number(env.DATABASE_POOL_SIZE ?? schemas.booking.shape.DATABASE_POOL_SIZE.parse(undefined));
       // The Temporal server: frontend, history, matching and worker in one process, each with a main and a visibility pool.
-      if (env.DB === 'postgres12') pools += replicas * 4 * (Number(env.SQL_MAX_CONNS) + Number(env.SQL_VIS_MAX_CONNS));
+      if (env.DB === 'postgres12') pools += replicas * TEMPORAL_SQL_POOLS.servicesPerPod * (Number(env.SQL_MAX_CONNS) + Number(env.SQL_VIS_MAX_CONNS));
     }
     expect(pools).toBeGreaterThan(0);
     // PostgreSQL keeps 3 of max_connections for superusers.
