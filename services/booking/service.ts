@@ -8,6 +8,7 @@ import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
 import { createBookings } from './bookings';
 import { createSessionEvents } from './session-events';
+import { createCallMeter } from './call-meter';
 import { createTemporalBulkhead } from './temporal-bulkhead';
 import { createBookingStore } from './store';
 import { createWaitingRoom, overflowRate } from './waiting-room';
@@ -30,10 +31,12 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       // A claim outlives the longest a reservation request can take: its wait for a turn, then its call.
       claimTtlMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS + cfg.TEMPORAL_CALL_TIMEOUT_MS + 5_000,
     };
+    const calls = createCallMeter(redis, cfg.TEMPORAL_TASK_QUEUE);
     const bulkhead = createTemporalBulkhead({
       maxInFlight: cfg.TEMPORAL_MAX_IN_FLIGHT,
       maxWaitMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS,
       shedAfterMs: cfg.TEMPORAL_SHED_AFTER_MS,
+      settled: () => calls.record(),
     });
     return createBookingApp({
       pool,
@@ -52,7 +55,13 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
         ...(cfg.WAITING_ROOM_ON_OVERFLOW
           ? {
               overflow: {
-                rate: () => overflowRate(bulkhead.throughput()),
+                rate: async () =>
+                  overflowRate(
+                    await calls.perSecond().catch((err: unknown) => {
+                      kit.logger.warn({ err }, 'booking throughput unknown (Redis); an overflow room takes the least rate');
+                      return 0;
+                    }),
+                  ),
                 load: () => (bulkhead.congested() ? 'congested' : bulkhead.quick() ? 'quick' : 'steady'),
               },
             }

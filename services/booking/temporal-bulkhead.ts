@@ -8,6 +8,8 @@ export interface TemporalBulkheadOptions {
   maxWaitMs: number;
   /** A sheddable call (a new hold) waits at most this long, and is refused at once while the line is this slow. */
   shedAfterMs: number;
+  /** Told of every call that ran, when it completes or fails (to measure throughput). */
+  settled?: () => void;
 }
 
 export interface CallOptions {
@@ -22,9 +24,6 @@ export interface CallOptions {
 }
 
 const PRIORITY = { existing: 2, admitted: 1, new: 0 } as const;
-
-/** How far back the bulkhead's throughput is measured. */
-const THROUGHPUT_WINDOW_MS = 10_000;
 
 /**
  * Keeps the number of Temporal calls in flight where the server is fastest.
@@ -49,15 +48,6 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
     });
   /** How long the last call to get its turn had waited for it. */
   let lastWaitMs = 0;
-  /** Completion times of calls within the throughput window, oldest first. */
-  const finished: number[] = [];
-  /** When the bulkhead last went from idle to busy: throughput is measured over no more than that. */
-  let busySince = 0;
-  const idle = () => queue.pending === 0 && queue.size === 0;
-  const forget = (now: number) => {
-    while (finished.length > 0 && finished[0]! < now - THROUGHPUT_WINDOW_MS) finished.shift();
-  };
-
   const congested = () => queue.size > 0 && lastWaitMs >= o.shedAfterMs;
 
   return {
@@ -66,8 +56,6 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
       if (sheddable && congested()) return Promise.reject(busy(o.shedAfterMs));
       const maxWaitMs = sheddable ? Math.min(o.shedAfterMs, o.maxWaitMs) : o.maxWaitMs;
       const queuedAt = Date.now();
-      forget(queuedAt);
-      if (idle() && finished.length === 0) busySince = queuedAt;
       return new Promise<T>((resolve, reject) => {
         let gaveUp = false;
         const timer = setTimeout(() => {
@@ -87,7 +75,7 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
             } catch (err) {
               reject(err);
             } finally {
-              finished.push(Date.now());
+              o.settled?.();
             }
           },
           { priority: PRIORITY[c.hold ?? 'existing'] },
@@ -100,17 +88,6 @@ export function createTemporalBulkhead(o: TemporalBulkheadOptions) {
     congested,
     /** Whether turns come quickly: nobody waits, or the last to get its turn waited under a quarter of shedAfterMs. */
     quick: () => queue.size === 0 || lastWaitMs < o.shedAfterMs / 4,
-    /**
-     * Calls completed per second over the last THROUGHPUT_WINDOW_MS, or
-     * since the bulkhead got busy if that is more recent (a sale's first
-     * seconds): what this replica has just shown it sustains.
-     */
-    throughput(): number {
-      const now = Date.now();
-      forget(now);
-      const span = Math.min(THROUGHPUT_WINDOW_MS, Math.max(1_000, now - busySince));
-      return finished.length / (span / 1000);
-    },
   };
 }
 export type TemporalBulkhead = ReturnType<typeof createTemporalBulkhead>;

@@ -154,22 +154,27 @@ const RETUNE_EVERY_MS = 5_000;
 
 /** How much an overflow room's rate rises at a time (admissions per minute). */
 const RISE_PER_RETUNE = 60;
+/** How far above what booking sustains an overflow room's rate may rise. */
+const OVERSHOOT = 1.5;
 
 /**
  * An overflow room's next rate (AIMD, as TCP finds a link's capacity):
  * while new holds are being refused, down to what booking just sustained
  * (`sustained`, admissions per minute) and by at least 30%; while turns come
- * quickly and buyers wait, up by RISE_PER_RETUNE. Admitted buyers arrive
- * seconds after their admission, so the load answers a rise late: rising by
- * a quarter every 5 s ran from 280 to 2,600/min before the first refusal in
- * a full-size sale, and the buyers so admitted waited past their deadline
- * for a turn.
+ * quickly and buyers wait, up by RISE_PER_RETUNE, but not past
+ * OVERSHOOT × sustained. Admitted buyers arrive seconds after their
+ * admission, so the load answers a rise late: rising by a quarter every 5 s
+ * ran from 280 to 2,600/min before the first refusal in a full-size sale,
+ * and rising by 60/min still reached 900–1,050/min against ~390 sustained;
+ * the buyers so admitted then waited past their deadline for a turn (503).
+ * The ceiling lifts as admitted buyers arrive and are served, so a booking
+ * path with room to spare is still found.
  */
 export const retunedRate = (rate: number, load: 'congested' | 'quick' | 'steady', sustained: number) =>
   load === 'congested'
     ? Math.max(MIN_OVERFLOW_RATE, Math.min(Math.floor((rate * 7) / 10), sustained))
     : load === 'quick'
-      ? Math.min(MAX_OVERFLOW_RATE, rate + RISE_PER_RETUNE)
+      ? Math.min(MAX_OVERFLOW_RATE, rate + RISE_PER_RETUNE, Math.max(rate, Math.floor(sustained * OVERSHOOT)))
       : rate;
 
 /** Admissions per minute an overflow room opens with: the buyers the booking path just served per minute. */
@@ -184,8 +189,12 @@ export interface WaitingRoomDeps {
   logger: Logger;
   /** Open a session's room when a new hold is refused for capacity; undefined: never (the buyer gets the 503). */
   overflow?: {
-    /** Admissions per minute the booking path just sustained: an overflow room opens at it, and falls to it when holds are refused. */
-    rate: () => number;
+    /**
+     * Admissions per minute the booking path just sustained: an overflow room
+     * opens at it, falls to it when holds are refused, and rises to at most
+     * OVERSHOOT times it.
+     */
+    rate: () => Promise<number>;
     /** The booking path's state now: refusing new holds, serving quickly, or neither. */
     load: () => 'congested' | 'quick' | 'steady';
   };
@@ -321,7 +330,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
    */
   async function overflow(sessionId: string, refusal: HttpError, admitted: boolean): Promise<HttpError> {
     if (!d.overflow || admitted) return refusal;
-    const rate = d.overflow.rate();
+    const rate = await d.overflow.rate();
     let opened = false;
     await update(sessionId, null, (old, now) => {
       if (old?.enabled) return undefined;
@@ -458,7 +467,8 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       if (waiting.length === 0) return;
       next = skipTo(gateNow, waiting);
     }
-    const rate = retunedRate(r.admissionsPerMinute, load, d.overflow.rate());
+    const sustained = await d.overflow.rate();
+    const rate = retunedRate(r.admissionsPerMinute, load, sustained);
     if (rate === r.admissionsPerMinute && next === gateNow) return;
     await update(r.sessionId, null, (old, at) =>
       // Only a room still the booking service's (not taken over by the organizer), and not re-tuned meanwhile.
@@ -466,7 +476,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
         ? { ...old, admissionsPerMinute: rate, baseAdmitted: Math.max(gate(old, at), next), baseAt: at }
         : undefined,
     );
-    logger.info({ sessionId: r.sessionId, from: r.admissionsPerMinute, to: rate, gate: next }, 'overflow waiting room re-tuned');
+    logger.info({ sessionId: r.sessionId, load, sustained, from: r.admissionsPerMinute, to: rate, gate: next }, 'overflow waiting room re-tuned');
   }
 
   /**

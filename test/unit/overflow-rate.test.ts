@@ -1,3 +1,4 @@
+import { perSecond } from '../../services/booking/call-meter';
 import { overflowRate, pollAfter, retunedRate, skipTo } from '../../services/booking/waiting-room';
 
 describe('overflow waiting room rates', () => {
@@ -13,8 +14,22 @@ describe('overflow waiting room rates', () => {
     expect(retunedRate(400, 'congested', 390)).toBe(280);
     expect(retunedRate(80, 'congested', 390)).toBe(60);
     expect(retunedRate(400, 'quick', 390)).toBe(460);
-    expect(retunedRate(99_990, 'quick', 390)).toBe(100_000);
+    expect(retunedRate(99_990, 'quick', 80_000)).toBe(100_000);
     expect(retunedRate(400, 'steady', 390)).toBe(400);
+  });
+
+  it('rises to no more than 1.5 times what booking sustained, and does not fall for it while turns come quickly', () => {
+    expect(retunedRate(560, 'quick', 390)).toBe(585);
+    expect(retunedRate(585, 'quick', 390)).toBe(585);
+    // Rose before the buyers it admitted arrived: held there until they are served.
+    expect(retunedRate(900, 'quick', 390)).toBe(900);
+    expect(retunedRate(900, 'quick', 640)).toBe(960);
+  });
+
+  it('measures throughput from the first second with calls, not over the idle seconds before it', () => {
+    expect(perSecond([0, 0, 0, 0, 0, 0, 0, 0, 0, 0])).toBe(0);
+    expect(perSecond([0, 0, 0, 0, 0, 0, 0, 0, 12, 14])).toBe(13);
+    expect(perSecond([3, 0, 0, 0, 0, 0, 0, 0, 0, 7])).toBe(1);
   });
 
   it('lets the gate skip to just before the first buyer still waiting, never back', () => {

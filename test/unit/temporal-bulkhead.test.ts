@@ -132,12 +132,19 @@ describe('Temporal bulkhead', () => {
     await expect(bulkhead.run(() => Promise.resolve('hold'), { hold: 'new' })).resolves.toBe('hold');
   });
 
-  it('measures its throughput over the last ten seconds, or since it got busy (at least one second)', async () => {
-    const bulkhead = createTemporalBulkhead({ maxInFlight: 4, maxWaitMs: 10_000, shedAfterMs: 10_000 });
-    expect(bulkhead.throughput()).toBe(0);
-    await Promise.all(Array.from({ length: 25 }, (_, i) => bulkhead.run(() => Promise.resolve(i))));
+  it('tells of every call that ran, done or failed, and not of one that gave up waiting for its turn', async () => {
+    let settled = 0;
+    const bulkhead = createTemporalBulkhead({ maxInFlight: 1, maxWaitMs: 30, shedAfterMs: 10_000, settled: () => settled++ });
+    const started: number[] = [];
+    const slow = pendingCall(started, 0);
+    const running = bulkhead.run(slow.call);
+    const gaveUp = bulkhead.run(() => Promise.resolve(1)).catch((e: unknown) => e);
+    expect(await gaveUp).toMatchObject({ code: 'BOOKING_BUSY' });
+    expect(settled).toBe(0);
+    slow.finish();
+    await running;
     await bulkhead.run(() => Promise.reject(new Error('failed calls count too'))).catch(() => undefined);
-    // 26 calls within a second of getting busy: 26 per second, not 2.6 over a window mostly idle.
-    expect(bulkhead.throughput()).toBeCloseTo(26);
+    await tick();
+    expect(settled).toBe(2);
   });
 });
