@@ -8,6 +8,7 @@ import { forbidden, HttpError, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { ServiceClient } from '../shared/service-client';
 import { parse, uuid } from '../shared/validation';
+import { createQueuePresence } from './queue-presence';
 import { QueueStatus, RoomBody } from './waiting-room-schemas';
 import { signAdmissionToken, signQueueToken, verifyAdmissionToken, verifyQueueToken, type QueueTicket } from './waiting-room-tokens';
 
@@ -74,8 +75,6 @@ const LOCAL_TTL_MS = 1_000;
 const roomKey = (sessionId: string) => `wr:${sessionId}:room`;
 const seqKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:seq`;
 const membersKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:members`;
-/** Positions of an overflow room's waiting buyers, scored by when each last asked for its status. */
-const presentKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:present`;
 
 /** The longest a waiting buyer is told to wait before asking for their status again. */
 const MAX_POLL_SECONDS = 10;
@@ -107,8 +106,8 @@ export const pollAfter = (etaSeconds: number) => Math.min(MAX_POLL_SECONDS, Math
  * minute while its rate was raised, then reached the buyers still waiting
  * at ten times the rate booking sustains.
  */
-export const skipTo = (gateNow: number, presentPositions: number[]) =>
-  presentPositions.length === 0 ? gateNow : Math.max(gateNow, presentPositions.reduce((a, b) => Math.min(a, b)) - 1);
+export const skipTo = (gateNow: number, firstPresent: number) => Math.max(gateNow, firstPresent - 1);
+
 
 /** Returns "position:joinedAtMs", the existing one for a returning user. */
 const JOIN = `
@@ -207,6 +206,7 @@ interface CatalogSession {
 
 export function createWaitingRoom(d: WaitingRoomDeps) {
   const { pool, redis, logger } = d;
+  const presence = createQueuePresence(redis, QUEUE_TTL_SECONDS);
 
   async function session(sessionId: string): Promise<CatalogSession> {
     try {
@@ -357,7 +357,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       String(QUEUE_TTL_SECONDS),
     )) as string;
     const position = Number(v.split(':')[0]);
-    if (r.openedOnOverflow) markPresent(r, position, Date.now());
+    if (r.openedOnOverflow) presence.mark(r.sessionId, r.generation, position, Date.now());
     const token = signQueueToken(d.tokenKey, { userId: user.userId, sessionId, generation: r.generation, position });
     return { token, position, ...waitFor(r, position, Date.now()) };
   }
@@ -380,7 +380,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     if (!r || r.generation !== t.generation) throw notFound('queue place');
     const now = Date.now();
     if (r.enabled && t.position > gate(r, now)) {
-      if (r.openedOnOverflow) markPresent(r, t.position, now);
+      if (r.openedOnOverflow) presence.mark(r.sessionId, r.generation, t.position, now);
       return { status: 'waiting', position: t.position, ...waitFor(r, t.position, now) };
     }
     // Admitted (or the room was switched off, when the token is not needed but harmless).
@@ -432,23 +432,6 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
   /** When each overflow room's rate was last looked at by this replica. */
   const retunedAt = new Map<string, number>();
 
-  /** Best effort: a lost mark only keeps this place from being skipped to. */
-  function markPresent(r: Room, position: number, now: number) {
-    const key = presentKey(r.sessionId, r.generation);
-    void redis.pipeline().zadd(key, now, String(position)).expire(key, QUEUE_TTL_SECONDS).exec().catch(() => undefined);
-  }
-
-  /** The places of an overflow room whose buyers joined or asked for their status lately. */
-  async function present(r: Room, now: number): Promise<number[]> {
-    const key = presentKey(r.sessionId, r.generation);
-    const [[, seen]] = (await redis
-      .pipeline()
-      .zrangebyscore(key, now - PRESENCE_WINDOW_MS, '+inf')
-      .zremrangebyscore(key, '-inf', `(${now - PRESENCE_WINDOW_MS}`)
-      .exec()) as [[Error | null, string[]], unknown];
-    return (seen ?? []).map(Number);
-  }
-
   /**
    * Moves an open overflow room's rate with the booking path's load, at most
    * every RETUNE_EVERY_MS, and while turns come quickly lets its gate skip
@@ -462,10 +445,10 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const gateNow = gate(r, now);
     let next = gateNow;
     if (load === 'quick') {
-      const waiting = (await present(r, now)).filter((p) => p > gateNow);
+      const first = await presence.firstPresent(r.sessionId, r.generation, gateNow, now - PRESENCE_WINDOW_MS);
       // Raising the rate for a queue nobody waits in only admits the next burst all at once.
-      if (waiting.length === 0) return;
-      next = skipTo(gateNow, waiting);
+      if (first === undefined) return;
+      next = 'present' in first ? skipTo(gateNow, first.present) : first.leftUpTo;
     }
     const sustained = await d.overflow.rate();
     const rate = retunedRate(r.admissionsPerMinute, load, sustained);
