@@ -67,7 +67,7 @@ async function main() {
       return presence.firstPresent(session, 1, gate, now - WINDOW_MS);
     }, /^cmdstat_(eval|evalsha)/);
     rows.push(`| ${n} | ${before.ms.toFixed(2)} | ${before.redisUs.toFixed(0)} | ${after.ms.toFixed(2)} | ${after.redisUs.toFixed(0)} |`);
-    await redis.del(byTime, `wr:${session}:1:present`, `wr:${session}:1:seen`);
+    await redis.del(byTime, `wr:${session}:1:places`, `wr:${session}:1:seen`);
   }
   console.log(`# Waiting-room presence per re-tune (${LOOKS} looks each, every buyer present)`);
   console.log('| places in the queue | every present place: client ms | Redis µs | first present: client ms | Redis µs |');

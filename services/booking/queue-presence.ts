@@ -1,7 +1,11 @@
 import type Redis from 'ioredis';
 
-/** Places of a queue not yet passed by its gate, in order (scored by position). */
-const placesKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:present`;
+/**
+ * Places of a queue not yet passed by its gate, in order (scored by
+ * position). Not the ":present" key of before, scored by time: replicas of
+ * both versions may serve one room while a release rolls out.
+ */
+const placesKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:places`;
 /** When each of those places' buyer last showed up (position → ms). */
 const seenKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:seen`;
 

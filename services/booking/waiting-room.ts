@@ -108,7 +108,6 @@ export const pollAfter = (etaSeconds: number) => Math.min(MAX_POLL_SECONDS, Math
  */
 export const skipTo = (gateNow: number, firstPresent: number) => Math.max(gateNow, firstPresent - 1);
 
-
 /** Returns "position:joinedAtMs", the existing one for a returning user. */
 const JOIN = `
 local v = redis.call('HGET', KEYS[2], ARGV[1])

@@ -15,7 +15,7 @@ describe('waiting-room queue presence', () => {
     for (const [position, at] of marks) presence.mark(sessionId, 1, position, at);
     await redis.ping(); // marks are fire-and-forget; a later command on the connection follows them
   };
-  const places = (sessionId: string) => redis.zrange(`wr:${sessionId}:1:present`, '0', '-1').then((p) => p.map(Number));
+  const places = (sessionId: string) => redis.zrange(`wr:${sessionId}:1:places`, '0', '-1').then((p) => p.map(Number));
 
   it('finds the first place past the gate still asking, and forgets places passed or left on the way', async () => {
     const s = room();
