@@ -69,6 +69,33 @@ describe('booking at capacity', () => {
     });
   });
 
+  describe('an overflow room after a busy spell', () => {
+    const s = stackAtCapacity();
+
+    it('opens at the buyers per minute booking has just served, not at the least rate', async () => {
+      const { sessionId, seats } = await smallSession(s.stack.api, s.organizer.token);
+      const [buyer, holder, opener] = await Promise.all([s.stack.newCustomer('obs1'), s.stack.newCustomer('obs2'), s.stack.newCustomer('obs3')]);
+      await s.stack.startWorker();
+      // 40 Temporal calls one after another: holds, each cancelled.
+      for (let i = 0; i < 20; i++) {
+        const held = await s.stack.api.expect(201, 'POST', '/api/v1/reservations', { token: buyer.token, body: { sessionId, seatIds: [seats[0]!.seatId] } });
+        await s.stack.api.expect(200, 'DELETE', `/api/v1/reservations/${held.id}`, { token: buyer.token });
+      }
+      // Counts reach Redis within a second, and are read once their second is two seconds old.
+      await new Promise((r) => setTimeout(r, 3_000));
+      await s.stack.stopWorker();
+      const stuck = s.stack.api.call('POST', '/api/v1/reservations', { token: holder.token, body: { sessionId, seatIds: [seats[1]!.seatId] } });
+      await new Promise((r) => setTimeout(r, 200));
+      const refused = await s.stack.api.call('POST', '/api/v1/reservations', { token: opener.token, body: { sessionId, seatIds: [seats[2]!.seatId] } });
+      expect(refused.body).toMatchObject({ code: 'ADMISSION_REQUIRED' });
+      const room = await s.stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/waiting-room`);
+      // At least 40 calls within the last ten seconds: 4 or more per second, 2 per buyer.
+      expect(room.admissionsPerMinute).toBeGreaterThanOrEqual(120);
+      await s.stack.startWorker();
+      expect((await stuck).status).toBe(201);
+    });
+  });
+
   describe('an overflow room whose buyers left', () => {
     const s = stackAtCapacity();
 
