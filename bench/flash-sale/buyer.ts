@@ -4,7 +4,8 @@
  * other seats up to 3 more times. After a hold: 70% confirm with tok_visa,
  * 10% cancel, 20% walk away and let the hold lapse. With a waiting room, the
  * buyer first queues and reserves only once admitted, giving up after their
- * patience (a queue position is then their answer). A buyer told to queue
+ * patience (a queue position is then their answer), or told by the queue
+ * that the session sold out. A buyer told to queue
  * when reserving (the room opened on overflow) does the same, then goes on.
  */
 import type { Buyer } from './buyer-accounts';
@@ -12,7 +13,7 @@ import { json, type HttpAnswer, type HttpClient } from './http-client';
 import type { Endpoint, Recorder } from './recorder';
 import { indexRows, pickAdjacent, prng, type MapSeat, type RowIndex } from './seat-picker';
 
-export type BuyerResult = 'held' | 'rejected' | 'no-seats-on-map' | 'queued' | 'failed';
+export type BuyerResult = 'held' | 'rejected' | 'no-seats-on-map' | 'queued' | 'sold-out' | 'failed';
 
 /** What the buyers were told, per reservation: the audit compares it with the database. */
 export type HoldFate = 'confirmed' | 'cancelled' | 'walked-away' | 'confirm-failed' | 'cancel-failed';
@@ -128,7 +129,8 @@ async function settle(id: string, dice: number, call: Call, ledger: Ledger): Pro
 /** The admission token, or how the buyer's wait ended without one. */
 async function waitForAdmission(patienceMs: number, call: Call, sessionId: string): Promise<string | { result: BuyerResult }> {
   const joined = await call('POST /sessions/{id}/queue', 'POST', `/api/v1/sessions/${sessionId}/queue`);
-  const place = json<{ token: string; pollAfterSeconds: number }>(joined);
+  const place = json<{ token: string; pollAfterSeconds: number; code?: string }>(joined);
+  if (joined.status === 409 && place?.code === 'SOLD_OUT') return { result: 'sold-out' };
   if (joined.status !== 201 || !place) return { result: 'failed' };
   const deadline = performance.now() + patienceMs;
   let pollAfter = place.pollAfterSeconds;
@@ -141,6 +143,7 @@ async function waitForAdmission(patienceMs: number, call: Call, sessionId: strin
     const status = json<{ status: string; admissionToken?: string; pollAfterSeconds?: number }>(s);
     if (s.status !== 200 || !status) return { result: 'failed' };
     if (status.status === 'admitted' && status.admissionToken) return status.admissionToken;
+    if (status.status === 'soldOut') return { result: 'sold-out' };
     if (status.status !== 'waiting') return { result: 'queued' };
     pollAfter = status.pollAfterSeconds ?? pollAfter;
   }

@@ -273,7 +273,7 @@ async function main(): Promise<number> {
     }
 
     const results = Object.fromEntries(run.results);
-    const answered = (results.held ?? 0) + (results.rejected ?? 0) + (results['no-seats-on-map'] ?? 0) + (results.queued ?? 0);
+    const answered = (results.held ?? 0) + (results.rejected ?? 0) + (results['no-seats-on-map'] ?? 0) + (results.queued ?? 0) + (results['sold-out'] ?? 0);
     const out: string[] = [];
     out.push(`# Flash sale — ${mode}: S=${o.seats} seats, B=${o.buyers} buyers (${buyers.length} accounts), C=${o.concurrency}, HOLD_TTL ${ttl}s, ${cpus().length} cores, ${stamp}`);
     out.push(`Command: ${command}`);

@@ -26,4 +26,6 @@ export const QueueStatus = z.union([
   z.object({ status: z.literal('waiting'), position: z.number().int(), etaSeconds: z.number().int(), pollAfterSeconds }),
   z.object({ status: z.literal('admitted'), admissionToken: z.string(), expiresAt: z.iso.datetime() }),
   z.object({ status: z.literal('expired'), expiredAt: z.iso.datetime() }),
+  /** Every place is sold: no turn will bring a seat, stop asking. */
+  z.object({ status: z.literal('soldOut') }),
 ]);

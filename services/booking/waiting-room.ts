@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { z } from 'zod';
 import { currentUser, requireRole, type Principal } from '../shared/auth';
 import { inTransaction } from '../shared/db';
-import { forbidden, HttpError, notFound } from '../shared/errors';
+import { conflict, forbidden, HttpError, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { ServiceClient } from '../shared/service-client';
 import { parse, uuid } from '../shared/validation';
@@ -43,6 +43,12 @@ import { signAdmissionToken, signQueueToken, verifyAdmissionToken, verifyQueueTo
  * rate or close it like any room. While it is the booking service's, its
  * rate follows the booking path's load, and its gate skips the places of
  * buyers who stopped asking for their status (see retune).
+ *
+ * Sold out: once every place of the session is sold (none available, none
+ * held that could lapse back), the queue says so (status soldOut) to waiting
+ * and admitted buyers alike, and nobody new can join (409 SOLD_OUT): a
+ * stadium's queue learns it at once instead of being admitted, at the rate,
+ * only to be refused. A refund that frees a place later does not call them back.
  */
 
 type Status = z.infer<typeof QueueStatus>;
@@ -72,6 +78,8 @@ const MIRROR_TTL_SECONDS = 60;
 const QUEUE_TTL_SECONDS = 7 * 86_400;
 const LIVE_TICK_MS = 1_000;
 const LOCAL_TTL_MS = 1_000;
+/** How long a replica trusts what the catalog said of a session's places: every queue poll asks. */
+const PLACES_TTL_MS = 2_000;
 const roomKey = (sessionId: string) => `wr:${sessionId}:room`;
 const seqKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:seq`;
 const membersKey = (sessionId: string, generation: number) => `wr:${sessionId}:${generation}:members`;
@@ -261,6 +269,26 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     return r;
   }
 
+  /** Sessions' sold-out state as this replica last asked the catalog, for PLACES_TTL_MS, one request at a time. */
+  const places = new Map<string, { soldOut: Promise<boolean>; until: number }>();
+  function soldOut(sessionId: string): Promise<boolean> {
+    const known = places.get(sessionId);
+    if (known && known.until > Date.now()) return known.soldOut;
+    if (places.size > 10_000) places.clear();
+    const asked = d.catalog
+      .request<{ available: number; reserved: number }>('GET', `/internal/sessions/${sessionId}/places`)
+      .then((p) => p.available === 0 && p.reserved === 0)
+      .catch((err: unknown) => {
+        // Not knowing is not sold out: the queue goes on as before.
+        logger.warn({ err, sessionId }, 'places of the session unknown');
+        return false;
+      });
+    const entry = { soldOut: asked, until: Number.POSITIVE_INFINITY };
+    places.set(sessionId, entry);
+    void asked.then(() => (entry.until = Date.now() + PLACES_TTL_MS));
+    return asked;
+  }
+
   async function counts(r: Room | undefined, now: number) {
     if (!r?.enabled) return { waiting: 0, admitted: 0 };
     const joined = Number((await redis.get(seqKey(r.sessionId, r.generation))) ?? 0);
@@ -346,6 +374,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       await session(sessionId); // 404 for an unknown session
       throw new HttpError(409, 'WAITING_ROOM_CLOSED', 'this session has no open waiting room; reserve directly');
     }
+    if (await soldOut(sessionId)) throw conflict('SOLD_OUT', 'this session is sold out');
     const v = (await redis.eval(
       JOIN,
       2,
@@ -377,6 +406,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
   async function status(t: QueueTicket): Promise<Status> {
     const r = await room(t.sessionId);
     if (!r || r.generation !== t.generation) throw notFound('queue place');
+    if (await soldOut(t.sessionId)) return { status: 'soldOut' };
     const now = Date.now();
     if (r.enabled && t.position > gate(r, now)) {
       if (r.openedOnOverflow) presence.mark(r.sessionId, r.generation, t.position, now);

@@ -67,6 +67,12 @@ export function createCatalogApp(d: CatalogDeps): Express {
     if (!session) throw notFound('session');
     res.json(session);
   });
+  // The waiting room tells its queue when a session is sold out; read from the cached seat map.
+  app.get('/internal/sessions/:id/places', internal, async (req, res) => {
+    const map = await d.seatMaps.serialized(id(req));
+    if (!map) throw notFound('session');
+    res.json(map.places);
+  });
 
   catalogReportRoutes(app, d);
   app.use(authenticate(d.verifyToken));

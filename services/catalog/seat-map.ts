@@ -23,8 +23,16 @@ export interface SerializedSeatMap {
   validUntil: number;
   body: Buffer;
   etag: string;
+  /** Every place of the session, numbered seats and standing areas together. */
+  places: PlaceCounts;
   /** The body gzipped, compressed once per map. */
   gzipped(): Buffer;
+}
+
+export interface PlaceCounts {
+  available: number;
+  reserved: number;
+  sold: number;
 }
 
 interface Layout {
@@ -145,10 +153,15 @@ export function createSeatMaps(d: SeatMapDeps) {
     if (!map) return undefined;
     const body = Buffer.from(JSON.stringify({ sessionId, seats: map.withStatus.map((x) => x.seat), areas: map.areas, counts: map.counts }));
     let gzip: Buffer | undefined;
+    const places = map.areas.reduce(
+      (t, a) => ({ available: t.available + a.available, reserved: t.reserved + a.reserved, sold: t.sold + a.sold }),
+      map.counts,
+    );
     const built: SerializedSeatMap = {
       revision: map.revision,
       validUntil: map.validUntil,
       body,
+      places,
       etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
       gzipped: () => (gzip ??= gzipSync(body)),
     };

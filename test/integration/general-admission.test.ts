@@ -42,6 +42,10 @@ describe('general admission', () => {
     expect(map.areas).toEqual([
       { area: 'Floor', tier: 'Standing', price: { amount: '25.00', currency: 'EUR' }, capacity: 40, available: 40, reserved: 0, sold: 0 },
     ]);
+    // What the waiting room asks to tell its queue the session is sold out: seats and areas together.
+    const places = await fetch(`${stack.urls.catalog}/internal/sessions/${sessionId}/places`, { headers: { 'x-service-token': stack.secrets.serviceToken } });
+    expect(await places.json()).toEqual({ available: 50, reserved: 0, sold: 0 });
+    expect((await fetch(`${stack.urls.catalog}/internal/sessions/${sessionId}/places`)).status).toBe(401);
     const rows = await areaRows(sessionId);
     expect(rows.map((r) => r.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
 

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { SignedIn } from '../../services/devstack/api-client';
 import { signAdmissionToken, verifyAdmissionToken } from '../../services/booking/waiting-room-tokens';
 import { smallSession } from '../support/catalog';
+import { eventually } from '../support/eventually';
+import { seatState } from '../support/organizer';
 import { startStack, type Stack } from '../support/stack';
 
 // Flash-sale waiting rooms through the gateway: queue order, admission rate, admission tokens.
@@ -193,6 +195,42 @@ describe('waiting room', () => {
     expect((await stack.api.call('GET', `/api/v1/queue/${forged}`, { token: alice!.token })).status).toBe(404);
     expect((await stack.api.call('GET', `/api/v1/queue/${place.token}/live`, { token: bob!.token })).status).toBe(404);
     expect(await status(alice!, place.token)).toMatchObject({ status: 'admitted' });
+  });
+
+  it('tells everyone in the queue once every place is sold, not while a held place could come back, and lets nobody join', async () => {
+    const { sessionId, seats } = await smallSession(stack.api, organizer.token, 1); // 5 seats
+    await open(sessionId, 1); // burst 1, then one a minute: the rest wait
+    const [first, second, third, late] = await buyers(4);
+    const firstPlace = await join(first!, sessionId);
+    const secondPlace = await join(second!, sessionId);
+    const thirdPlace = await join(third!, sessionId);
+    expect(await status(first!, firstPlace.token)).toMatchObject({ status: 'admitted' });
+
+    const seatIds = seats.map((x) => x.seatId);
+    const catalog = seatState(stack);
+    await catalog.sell(sessionId, seatIds.slice(0, 4));
+    const held = await catalog.hold(sessionId, seatIds.slice(4));
+    expect(held.ok).toBe(true);
+    // Past the 2 s a replica trusts the catalog's answer: one place is only held, and may lapse back.
+    await sleep(2_200);
+    expect(await status(second!, secondPlace.token)).toMatchObject({ status: 'waiting', position: 2 });
+    expect(await status(first!, firstPlace.token)).toMatchObject({ status: 'admitted' });
+
+    await catalog.sellHeld(sessionId, held.reservationId, seatIds.slice(4));
+    await eventually(async () => expect(await status(second!, secondPlace.token)).toEqual({ status: 'soldOut' }), 5_000);
+    expect(await status(first!, firstPlace.token)).toEqual({ status: 'soldOut' });
+
+    const live = await fetch(`${stack.api.baseUrl}/api/v1/queue/${thirdPlace.token}/live`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${third!.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(await live.text()).toBe('event: soldOut\ndata: {"status":"soldOut"}\n\n'); // and the stream ends
+
+    const refused = await stack.api.call('POST', `/api/v1/sessions/${sessionId}/queue`, { token: late!.token });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.code).toBe('SOLD_OUT');
+    expect(await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/waiting-room`)).toMatchObject({ waiting: 2, admitted: 1 });
   });
 
   it('streams the place live until the admission, then ends', async () => {

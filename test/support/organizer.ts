@@ -72,11 +72,15 @@ export function seatState(stack: Stack) {
   return {
     hold: (sessionId: string, seatIds: string[], heldUntil = new Date(Date.now() + 600_000), reservationId: string = randomUUID()) =>
       post(`/internal/sessions/${sessionId}/holds`, { reservationId, seatIds, heldUntil: heldUntil.toISOString() }).then((r) => ({ ...r, reservationId })),
+    /** Sells seats held by `reservationId`. */
+    async sellHeld(sessionId: string, reservationId: string, seatIds: string[]) {
+      const sold = await post(`/internal/sessions/${sessionId}/sales`, { reservationId, seatIds });
+      if (!sold.ok) throw new Error(`sale failed: ${JSON.stringify(sold)}`);
+    },
     async sell(sessionId: string, seatIds: string[]) {
       const held = await this.hold(sessionId, seatIds);
       if (!held.ok) throw new Error(`hold failed: ${JSON.stringify(held)}`);
-      const sold = await post(`/internal/sessions/${sessionId}/sales`, { reservationId: held.reservationId, seatIds });
-      if (!sold.ok) throw new Error(`sale failed: ${JSON.stringify(sold)}`);
+      await this.sellHeld(sessionId, held.reservationId, seatIds);
     },
   };
 }
