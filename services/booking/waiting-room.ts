@@ -1,4 +1,4 @@
-import type { Express, Request, RequestHandler, Response } from 'express';
+import type { Express, Request, Response } from 'express';
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
 import { z } from 'zod';
@@ -493,27 +493,26 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
 
   /**
    * POST /api/v1/reservations: a session with an open waiting room needs the
-   * caller's admission for it. The body is only looked at for its sessionId;
-   * everything else is the reservation handler's to validate.
+   * caller's admission for it (403 without a valid one). True when the caller
+   * presented it; false when the session has no open room. The body is only
+   * looked at for its sessionId; everything else is the reservation handler's
+   * to validate.
    */
-  const admission: RequestHandler = async (req, res, next) => {
-    const sessionId = (req.body as { sessionId?: unknown } | undefined)?.sessionId;
-    if (typeof sessionId !== 'string' || !uuid.safeParse(sessionId).success) return next();
+  async function admission(user: Principal, body: unknown, header: string | string[] | undefined): Promise<boolean> {
+    const sessionId = (body as { sessionId?: unknown } | undefined)?.sessionId;
+    if (typeof sessionId !== 'string' || !uuid.safeParse(sessionId).success) return false;
     const r = await room(sessionId);
-    if (!r?.enabled) return next();
+    if (!r?.enabled) return false;
     await retune(r).catch((err: unknown) => logger.warn({ err, sessionId }, 'overflow waiting room not re-tuned'));
-    const header = req.headers[ADMISSION_HEADER];
     const token = Array.isArray(header) ? header[0] : header;
     if (!token) throw new HttpError(403, 'ADMISSION_REQUIRED', 'this session has a waiting room: join its queue and present your admission as X-Admission-Token');
     const a = verifyAdmissionToken(d.tokenKey, token);
-    const user = currentUser(req);
     if (!a || a.userId !== user.userId || a.sessionId !== sessionId || a.generation !== r.generation) {
       throw new HttpError(403, 'ADMISSION_INVALID', 'the admission token is not valid for you and this session');
     }
     if (a.expiresAt <= Date.now()) throw new HttpError(403, 'ADMISSION_INVALID', 'the admission token has expired');
-    res.locals.admitted = true;
-    next();
-  };
+    return true;
+  }
 
   const sessionParam = (req: Request) => parse(uuid, req.params.id, 'path.id');
   const tokenParam = (req: Request) => parse(z.string().min(1).max(300), req.params.token, 'path.token');

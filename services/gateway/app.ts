@@ -10,7 +10,7 @@ import { bearerToken, hasRole, type VerifyToken } from '../shared/auth';
 import { forbidden, HttpError, problem, unauthorized } from '../shared/errors';
 import { createServiceApp, finishApp, keepAliveAgent, problemResponder } from '../shared/http';
 import type { Logger } from '../shared/logger';
-import { apiLane, type LaneRoute, type Step } from './api-lane';
+import { apiLane, type LaneRoute, type Step } from '../shared/api-lane';
 import { openApiDocument } from './openapi';
 import type { createRateLimits } from './rate-limits';
 import { expressPath, ROUTES, type Access, type Upstream } from './routes';

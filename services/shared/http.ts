@@ -32,10 +32,7 @@ export function createServiceApp(o: ServiceAppOptions): { app: Express; metrics:
   app.set('etag', false);
   const context = requestContext(o.logger, metrics);
   app.use(context);
-  if (o.bodyLimit !== false) {
-    // The raw bytes are kept for signature checks (webhooks sign the body as sent, not as re-serialized).
-    app.use(express.json({ limit: o.bodyLimit ?? '64kb', verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) }));
-  }
+  if (o.bodyLimit !== false) app.use(jsonBody(o.bodyLimit));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -55,6 +52,10 @@ export function createServiceApp(o: ServiceAppOptions): { app: Express; metrics:
   });
   return { app, metrics, context };
 }
+
+/** Parses JSON bodies into req.body; the raw bytes are kept for signature checks (webhooks sign the body as sent, not as re-serialized). */
+export const jsonBody = (limit = '64kb'): RequestHandler =>
+  express.json({ limit, verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) });
 
 /** A request routed outside Express (the gateway's API lane) names its route pattern here. */
 export type RoutedRequest = IncomingMessage & { route?: { path: string }; originalUrl?: string };

@@ -127,4 +127,34 @@ describe('idempotency keys and ownership', () => {
     // Nothing half-written: this buyer has no reservation.
     expect((await stack.api.expect(200, 'GET', '/api/v1/reservations', { token: buyer.token })).items).toEqual([]);
   });
+
+  it('the booking service answers POST /reservations outside Express as it answers its other routes', async () => {
+    const buyer = await stack.newCustomer();
+    const post = (path: string, body: string, token?: string) =>
+      fetch(`${stack.urls.booking}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body,
+      });
+    const taken = JSON.stringify({ sessionId: session.sessionId, seatIds: ['00000000-0000-4000-8000-000000000000'] });
+    const answers = [
+      [await post('/api/v1/reservations', taken), 401, 'UNAUTHORIZED'],
+      [await post('/api/v1/reservations', taken, stack.admin.token), 403, 'FORBIDDEN'], // admins do not buy
+      [await post('/api/v1/reservations', '{"sessionId":', buyer.token), 400, 'MALFORMED_JSON'],
+      [await post('/api/v1/reservations', JSON.stringify({ pad: 'x'.repeat(70_000) }), buyer.token), 413, 'PAYLOAD_TOO_LARGE'],
+      // Paths match as Express matched them: any case, an optional trailing slash.
+      [await post('/API/v1/Reservations/', taken, buyer.token), 409, 'SEAT_UNAVAILABLE'],
+    ] as const;
+    for (const [res, status, code] of answers) {
+      expect({ status: res.status, code: ((await res.json()) as { code: string }).code }).toEqual({ status, code });
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.headers.get('x-request-id')).toMatch(/^[\w-]+$/);
+    }
+    // Its other routes are still Express's.
+    const list = await fetch(`${stack.urls.booking}/api/v1/reservations`, { headers: { authorization: `Bearer ${buyer.token}` } });
+    expect(list.status).toBe(200);
+    // Measured under its route pattern like any other route.
+    const metrics = await (await fetch(`${stack.urls.booking}/metrics`)).text();
+    expect(metrics).toMatch(/http_request_duration_seconds_count\{service="booking",method="POST",route="\/api\/v1\/reservations",status="409"\} [1-9]/);
+  });
 });

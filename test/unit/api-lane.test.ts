@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { apiLane, type Step } from '../../services/gateway/api-lane';
+import { apiLane, type Step } from '../../services/shared/api-lane';
 import { listen, type RunningServer } from '../../services/shared/http';
 
 // The gateway's router for the public API, on a real server: the paths it

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { match } from 'path-to-regexp';
-import type { RoutedRequest } from '../shared/http';
+import type { RoutedRequest } from './http';
 
 /** A connect-style step: Express middleware that only needs Node's request and response. */
 export type Step = (req: any, res: any, next: (err?: unknown) => void) => unknown;
@@ -13,12 +13,14 @@ export interface LaneRoute {
 }
 
 /**
- * The public API's routes, each a fixed chain of steps, run on Node's own
- * request and response. Express's per-request cost (its request and response
- * objects, the walk through every registered layer) was half of what the
- * gateway spent forwarding a 409, the answer most buyers get in a flash sale.
- * Paths match as Express matches them: case-insensitive, an optional
- * trailing slash, HEAD as GET. Whatever matches no route is left to `fallback`.
+ * A flash sale's hottest routes, each a fixed chain of steps, run on Node's
+ * own request and response: in the gateway, every public API route; in the
+ * booking service, POST /api/v1/reservations. Express's per-request cost
+ * (its request and response objects, the walk through every registered
+ * layer) was half of what the gateway spent forwarding a 409, the answer
+ * most buyers get in a flash sale. Paths match as Express matches them:
+ * case-insensitive, an optional trailing slash, HEAD as GET. Whatever
+ * matches no route is left to `fallback`.
  */
 export function apiLane(routes: LaneRoute[], fallback: (req: IncomingMessage, res: ServerResponse) => void, onError: (err: unknown, req: IncomingMessage, res: ServerResponse) => void) {
   const table = routes.map((r) => ({ method: r.method.toUpperCase(), matches: match(r.path, { sensitive: false, trailing: true, end: true, decode: false }), path: r.path, steps: r.steps }));
