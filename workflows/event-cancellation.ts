@@ -3,9 +3,12 @@ import {
   ParentClosePolicy,
   continueAsNew,
   executeChild,
+  patched,
   proxyActivities,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { BookingSessionIdKey, BookingStatusKey, BookingUserIdKey } from './booking';
 import type { BookingActivities } from '../activities/booking';
 import type { RefundActivities } from '../activities/refunds';
 
@@ -72,12 +75,24 @@ export async function EventCancellationWorkflow(input: EventCancellationInput): 
 /**
  * One booking of a cancelled event: money back, tickets void, buyer told.
  * Each step is idempotent; a booking found refunded already is left alone.
+ *
+ * refund-search-attributes patch: the booking's own workflow closed when it
+ * was confirmed, and a closed workflow's search attributes cannot change,
+ * so the refund is what an operator finds: this workflow carries the
+ * booking's session and user and BookingStatus "refunded".
  */
 export async function RefundBookingWorkflow(input: { reservationId: string; reason: string }): Promise<{ refundedNow: boolean }> {
   const reservation = await acts.confirmedReservation({ reservationId: input.reservationId });
   if (reservation.status !== 'confirmed') return { refundedNow: false };
   if (reservation.chargeId) await acts.refundPayment({ chargeId: reservation.chargeId });
   const refunded = await acts.markRefunded({ reservationId: input.reservationId, reason: input.reason });
+  if (patched('refund-search-attributes')) {
+    upsertSearchAttributes([
+      { key: BookingStatusKey, value: 'refunded' },
+      { key: BookingSessionIdKey, value: refunded.sessionId },
+      { key: BookingUserIdKey, value: refunded.userId },
+    ]);
+  }
   try {
     await notifications.notify({ kind: 'refunded', reservation: refunded });
   } catch {

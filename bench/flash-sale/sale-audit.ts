@@ -146,11 +146,14 @@ export async function auditSale(d: AuditDeps): Promise<{ lines: AuditLine[]; tot
     [sid],
   );
   const db = Object.fromEntries(byStatus.map((r) => [r.status, Number(r.n)])) as Record<string, number>;
-  const temporalCount = async (status: string) =>
-    (await d.temporal.workflow.count(`BookingSessionId = "${sid}" AND BookingStatus = "${status}"`)).count;
+  const temporalCount = async (status: string, type = 'BookingWorkflow') =>
+    (await d.temporal.workflow.count(`WorkflowType = "${type}" AND BookingSessionId = "${sid}" AND BookingStatus = "${status}"`)).count;
   const compare = async () => {
     const t: Record<string, number> = {};
     for (const s of [...RESERVATION_STATUSES, 'holding']) t[s] = await temporalCount(s);
+    // A refunded booking's workflow closed as confirmed; its refund is a workflow of its own.
+    t.refunded = await temporalCount('refunded', 'RefundBookingWorkflow');
+    t.confirmed! -= t.refunded;
     const ok = RESERVATION_STATUSES.every((s) => t[s] === (db[s] ?? 0)) && t.holding === 0;
     return { t, ok };
   };

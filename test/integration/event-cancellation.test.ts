@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { refundWorkflowId } from '../../workflows/event-cancellation';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -15,13 +19,13 @@ describe('event cancellation', () => {
   async function eventWithBookings(confirmed: number) {
     const organizer = await stack.newUserWithRole('organizer');
     const session = await smallSession(stack.api, organizer.token);
-    const bookings: { id: string; token: string; tickets: { id: string; code: string }[] }[] = [];
+    const bookings: { id: string; token: string; userId: string; tickets: { id: string; code: string }[] }[] = [];
     for (let i = 0; i < confirmed; i++) {
       const buyer = await stack.newCustomer();
       const seatIds = session.seats.slice(i * 2, i * 2 + 2).map((s) => s.seatId);
       const r = await stack.api.expect(201, 'POST', '/api/v1/reservations', { token: buyer.token, body: { sessionId: session.sessionId, seatIds } });
       const c = await stack.api.expect(200, 'POST', `/api/v1/reservations/${r.id}/confirm`, { token: buyer.token, body: { paymentToken: 'tok_visa' } });
-      bookings.push({ id: r.id, token: buyer.token, tickets: c.tickets });
+      bookings.push({ id: r.id, token: buyer.token, userId: buyer.user.id, tickets: c.tickets });
     }
     return { organizer, session, bookings };
   }
@@ -59,6 +63,16 @@ describe('event cancellation', () => {
     expect(cancelled.refunds.workflowId).toBe(`event-cancellation-${session.eventId}`);
     expect(await stack.temporal.workflow.getHandle(cancelled.refunds.workflowId).result()).toEqual({ refunded: 3 });
     for (const b of bookings) await expectRefundedOnce(b);
+    if (process.env.RECORD_HISTORIES === '1') {
+      // For the replay test; the name carries the workflow version it was recorded with.
+      const history = await stack.temporal.workflow.getHandle(refundWorkflowId(bookings[0]!.id)).fetchHistory();
+      writeFileSync(join(__dirname, '../fixtures/histories/refund-search-attributes.json'), historyToJSON(history));
+    }
+    // An operator finds each refund in Temporal by status, session and buyer (the booking's own workflow closed as confirmed).
+    for (const b of bookings) {
+      const query = `WorkflowId = "${refundWorkflowId(b.id)}" AND BookingStatus = "refunded" AND BookingSessionId = "${session.sessionId}" AND BookingUserId = "${b.userId}"`;
+      await eventually(async () => expect((await stack.temporal.workflow.count(query)).count).toBe(1));
+    }
 
     // The hold's payment goes through after the cancellation: nothing is sold, the money goes back.
     const confirm = await stack.api.call('POST', `/api/v1/reservations/${hold.id}/confirm`, { token: late.token, body: { paymentToken: 'tok_visa' } });

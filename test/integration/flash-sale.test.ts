@@ -63,6 +63,15 @@ describe('flash sale (small)', () => {
         await c.query('ROLLBACK');
         c.release();
       }
+
+      // The event is cancelled: every booking is refunded, and Temporal still agrees with the database
+      // (a refunded booking's workflow closed as confirmed; its refund workflow says refunded).
+      const cancelled = await stack.api.expect(200, 'POST', `/api/v1/events/${sale.eventId}/cancel`, { token: sale.organizer.token });
+      expect(await stack.temporal.workflow.getHandle(cancelled.refunds.workflowId).result()).toEqual({ refunded: totals.reservations.confirmed });
+      const afterRefunds = (await audit()).lines.find((l) => l.name === "Temporal's booking workflows per status equal the database's")!;
+      expect(afterRefunds).toMatchObject({ ok: true });
+      expect(afterRefunds.detail).toContain(`confirmed 0/0`);
+      expect(afterRefunds.detail).toContain(`refunded ${totals.reservations.confirmed}/${totals.reservations.confirmed}`);
     } finally {
       sale.http.close();
     }

@@ -8,7 +8,7 @@ const HISTORIES = join(__dirname, '../fixtures/histories');
 // Recorded histories of deployed workflow code must replay on the current
 // code: a non-deterministic change fails here, before it reaches production.
 // Refresh with RECORD_HISTORIES=1 only when adding a scenario, never to hide a failure.
-describe('BookingWorkflow replay', () => {
+describe('workflow replay', () => {
   const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
   it('has recorded histories to replay', () => {
