@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { refundWorkflowId } from '../../workflows/event-cancellation';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';
+import { keepHistory } from '../support/histories';
 import { startStack, type Stack } from '../support/stack';
 
 // An organizer cancels an event: every confirmed booking is refunded exactly
@@ -63,11 +61,7 @@ describe('event cancellation', () => {
     expect(cancelled.refunds.workflowId).toBe(`event-cancellation-${session.eventId}`);
     expect(await stack.temporal.workflow.getHandle(cancelled.refunds.workflowId).result()).toEqual({ refunded: 3 });
     for (const b of bookings) await expectRefundedOnce(b);
-    if (process.env.RECORD_HISTORIES === '1') {
-      // For the replay test; the name carries the workflow version it was recorded with.
-      const history = await stack.temporal.workflow.getHandle(refundWorkflowId(bookings[0]!.id)).fetchHistory();
-      writeFileSync(join(__dirname, '../fixtures/histories/refund-search-attributes.json'), historyToJSON(history));
-    }
+    await keepHistory('refund-search-attributes.json', stack.temporal.workflow.getHandle(refundWorkflowId(bookings[0]!.id)));
     // An operator finds each refund in Temporal by status, session and buyer (the booking's own workflow closed as confirmed).
     for (const b of bookings) {
       const query = `WorkflowId = "${refundWorkflowId(b.id)}" AND BookingStatus = "refunded" AND BookingSessionId = "${session.sessionId}" AND BookingUserId = "${b.userId}"`;

@@ -1,8 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
@@ -12,10 +9,10 @@ import { BookingWorkflow, cancelUpdate, confirmUpdate, holdUpdate, stateQuery } 
 import { testInfra } from '../infra-env';
 import { smallSession } from '../support/catalog';
 import { gaSession } from '../support/general-admission';
+import { keepHistory } from '../support/histories';
 import { startStack, WORKFLOW_BUNDLE, type Stack } from '../support/stack';
 
 const HOLD_TTL_MS = 10 * 60_000;
-const HISTORIES = join(__dirname, '../fixtures/histories');
 
 // The workflow on the time-skipping server, with its real activities against
 // the real services and PostgreSQL: ten minutes pass in a moment.
@@ -110,16 +107,8 @@ describe('BookingWorkflow (time-skipping)', () => {
     return (cause as ApplicationFailure).type;
   };
 
-  /**
-   * Keeps the history for the replay test (RECORD_HISTORIES=1 writes the
-   * fixtures). Names carry the workflow version they were recorded with:
-   * histories of earlier versions stay, so patches keep being replayed.
-   */
-  const keepHistory = async (name: string, handle: WorkflowHandle) => {
-    if (process.env.RECORD_HISTORIES !== '1') return;
-    const history = await handle.fetchHistory();
-    writeFileSync(join(HISTORIES, `lean-${name}.json`), historyToJSON(history));
-  };
+  /** The current version's histories are the lean-confirm patch's. */
+  const keepLeanHistory = (name: string, handle: WorkflowHandle) => keepHistory(`lean-${name}.json`, handle);
 
   it('holds for exactly HOLD_TTL = 10 minutes, then expires and releases the seats', async () => {
     const { handle, seatIds, reservation } = await book(2);
@@ -142,7 +131,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     const ms = (e: typeof started) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
     expect(ms(fired) - ms(started)).toBeGreaterThanOrEqual(HOLD_TTL_MS);
     expect(ms(fired) - ms(started)).toBeLessThan(HOLD_TTL_MS + 1_000);
-    await keepHistory('expired', handle);
+    await keepLeanHistory('expired', handle);
   });
 
   it('confirm before expiry charges, sells the seats and issues tickets', async () => {
@@ -155,7 +144,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'sold', reservation_id: reservation.id })));
     const charges = await stack.pool.query(`SELECT amount::text, status FROM payment.charges WHERE reference = $1`, [reservation.id]);
     expect(charges.rows).toEqual([{ amount: reservation.total.amount, status: 'succeeded' }]);
-    await keepHistory('confirmed', handle);
+    await keepLeanHistory('confirmed', handle);
   });
 
   it('confirm after expiry is refused with RESERVATION_EXPIRED and charges nothing', async () => {
@@ -170,7 +159,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual([{ status: 'available', reservation_id: null }]);
     const charges = await stack.pool.query('SELECT 1 FROM payment.charges WHERE reference = $1', [reservation.id]);
     expect(charges.rowCount).toBe(0);
-    await keepHistory('late-confirm-refused', handle);
+    await keepLeanHistory('late-confirm-refused', handle);
   });
 
   it('a confirm retried after a lost charge answer reuses the charge: one charge, one set of tickets', async () => {
@@ -207,7 +196,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual([{ status: 'held', reservation_id: reservation.id }]);
     expect((await handle.result()).phase).toBe('expired');
     expect(await seatRows(seatIds)).toEqual([{ status: 'available', reservation_id: null }]);
-    await keepHistory('declined-then-expired', handle);
+    await keepLeanHistory('declined-then-expired', handle);
   });
 
   it('cancel releases the seats at once', async () => {
@@ -216,7 +205,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(cancelled.status).toBe('cancelled');
     expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'available', reservation_id: null })));
     expect((await handle.result()).phase).toBe('cancelled');
-    await keepHistory('cancelled', handle);
+    await keepLeanHistory('cancelled', handle);
   });
 
   it('general admission: the hold picks the places, confirm sells exactly those and issues a ticket per place', async () => {
@@ -273,6 +262,6 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(tickets.every((t) => t.seat.section === 'Floor' && t.seat.row === 'GA')).toBe(true);
     expect((await handle.result()).phase).toBe('confirmed');
     expect(await rowsOf()).toEqual(ids.map(() => ({ status: 'sold', reservation_id: reservationId })));
-    await keepHistory('ga-confirmed', handle);
+    await keepLeanHistory('ga-confirmed', handle);
   });
 });

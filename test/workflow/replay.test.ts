@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { HISTORIES } from '../support/histories';
 import { WORKFLOW_BUNDLE } from '../support/stack';
-
-const HISTORIES = join(__dirname, '../fixtures/histories');
 
 // Recorded histories of deployed workflow code must replay on the current
 // code: a non-deterministic change fails here, before it reaches production.

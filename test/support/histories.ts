@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+/** Recorded workflow histories that the replay test (test/workflow/replay.test.ts) replays. */
+export const HISTORIES = join(__dirname, '../fixtures/histories');
+
+/**
+ * Keeps a workflow's history for the replay test when RECORD_HISTORIES=1.
+ * Names carry the workflow version they were recorded with: histories of
+ * earlier versions stay, so patches keep being replayed.
+ */
+export async function keepHistory(file: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  writeFileSync(join(HISTORIES, file), historyToJSON(await handle.fetchHistory()));
+}
