@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger';
 import type { AreaView, SeatView as SeatOnMap } from './schemas';
 import { toSeat, type SeatHolds, type SeatRow } from './seat-holds';
 import { isTaken, type SeatState, type SeatView } from './seat-view';
+import type { Availability } from './sessions';
 
 type Placed = Omit<SeatOnMap, 'status'>;
 
@@ -24,15 +25,9 @@ export interface SerializedSeatMap {
   body: Buffer;
   etag: string;
   /** Every place of the session, numbered seats and standing areas together. */
-  places: PlaceCounts;
+  places: Availability;
   /** The body gzipped, compressed once per map. */
   gzipped(): Buffer;
-}
-
-export interface PlaceCounts {
-  available: number;
-  reserved: number;
-  sold: number;
 }
 
 interface Layout {

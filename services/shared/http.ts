@@ -57,7 +57,7 @@ export function createServiceApp(o: ServiceAppOptions): { app: Express; metrics:
 export const jsonBody = (limit = '64kb'): RequestHandler =>
   express.json({ limit, verify: (req, _res, buf) => void ((req as RawBodyRequest).rawBody = buf) });
 
-/** A request routed outside Express (the gateway's API lane) names its route pattern here. */
+/** A request routed outside Express (an API lane: api-lane.ts) names its route pattern here. */
 export type RoutedRequest = IncomingMessage & { route?: { path: string }; originalUrl?: string };
 
 function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
