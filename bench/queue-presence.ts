@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createQueuePresence } from '../services/booking/queue-presence';
 import { DEV_INFRA_OPTIONS, infraUrls } from '../services/devstack/infra';
-import { createRedis } from '../services/shared/redis';
+import { createRedis, redisReady } from '../services/shared/redis';
 
 const LOOKS = 20;
 const WINDOW_MS = 15_000;
@@ -22,7 +22,7 @@ const WINDOW_MS = 15_000;
 async function main() {
   const { values } = parseArgs({ options: { places: { type: 'string', default: '1000,20000,100000' } } });
   const redis = createRedis(infraUrls(DEV_INFRA_OPTIONS).redisUrl);
-  await new Promise((ready) => (redis.status === 'ready' ? ready(undefined) : redis.once('ready', ready)));
+  await redisReady(redis);
   const presence = createQueuePresence(redis, 600);
 
   /** Mean client ms per look, and Redis's µs per look of the commands named. */

@@ -11,3 +11,7 @@ export function createRedis(url: string): Redis {
   redis.on('error', () => undefined);
   return redis;
 }
+
+/** Resolves once the client is connected: without an offline queue, a command sent before then fails. */
+export const redisReady = (redis: Redis): Promise<void> =>
+  new Promise((ready) => (redis.status === 'ready' ? ready() : redis.once('ready', () => ready())));

@@ -1,12 +1,12 @@
 import { createCallMeter } from '../../services/booking/call-meter';
-import { createRedis } from '../../services/shared/redis';
+import { createRedis, redisReady } from '../../services/shared/redis';
 import { testInfra } from '../infra-env';
 
 // An overflow waiting room admits at what every booking replica together
 // sustains: each counts its completed Temporal calls into shared buckets.
 describe('booking call meter', () => {
   const redis = createRedis(testInfra().redisUrl);
-  beforeAll(() => new Promise((ready) => (redis.status === 'ready' ? ready(undefined) : redis.once('ready', ready))));
+  beforeAll(() => redisReady(redis));
   afterAll(() => redis.disconnect());
 
   it("adds up every replica's calls of the same task queue, over the settled seconds since calls began", async () => {

@@ -1,5 +1,5 @@
 import { createQueuePresence } from '../../services/booking/queue-presence';
-import { createRedis } from '../../services/shared/redis';
+import { createRedis, redisReady } from '../../services/shared/redis';
 import { testInfra } from '../infra-env';
 
 // An overflow room's gate skips the places of buyers who left: presence finds
@@ -7,7 +7,7 @@ import { testInfra } from '../infra-env';
 describe('waiting-room queue presence', () => {
   const redis = createRedis(testInfra().redisUrl);
   const presence = createQueuePresence(redis, 60);
-  beforeAll(() => new Promise((ready) => (redis.status === 'ready' ? ready(undefined) : redis.once('ready', ready))));
+  beforeAll(() => redisReady(redis));
   afterAll(() => redis.disconnect());
 
   const room = () => `presence-${Date.now()}-${Math.random()}`;

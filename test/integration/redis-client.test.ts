@@ -1,4 +1,4 @@
-import { createRedis } from '../../services/shared/redis';
+import { createRedis, redisReady } from '../../services/shared/redis';
 import { testInfra } from '../infra-env';
 
 // Every service's Redis client: the calls many requests make in one tick
@@ -6,7 +6,7 @@ import { testInfra } from '../infra-env';
 describe('Redis client', () => {
   const redis = createRedis(testInfra().redisUrl);
   // Services use their client once it is up: without an offline queue, a call before then fails.
-  beforeAll(() => new Promise((ready) => (redis.status === 'ready' ? ready(undefined) : redis.once('ready', ready))));
+  beforeAll(() => redisReady(redis));
   afterAll(() => redis.disconnect());
 
   it('sends the commands of one tick as one pipeline, each answered on its own', async () => {
