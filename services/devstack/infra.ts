@@ -83,12 +83,16 @@ export const DEV_INFRA_OPTIONS: InfraOptions = {
   temporalUiPort: 8233,
 };
 
-/** Test ports differ from the dev ones, so `npm test` can run while `npm run up` does. */
+/**
+ * Test ports differ from the dev ones, so `npm test` can run while `npm run up` does.
+ * TEST_PORT_OFFSET (e.g. 100) moves them, so test runs of two checkouts on one machine do not meet.
+ */
+const TEST_PORT_OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
 export const TEST_INFRA_OPTIONS: InfraOptions = {
   dataDir: path.join(REPO_ROOT, '.data', 'test'),
-  pgPort: 15433,
-  redisPort: 16380,
-  temporalPort: 17233,
+  pgPort: 15433 + TEST_PORT_OFFSET,
+  redisPort: 16380 + TEST_PORT_OFFSET,
+  temporalPort: 17233 + TEST_PORT_OFFSET,
   temporalUiPort: null,
   fast: true,
 };
