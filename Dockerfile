@@ -14,11 +14,13 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY contracts contracts
 COPY workflows workflows
 COPY activities activities
 COPY services services
 COPY charts charts
 COPY cdk8s cdk8s
+COPY devstack devstack
 COPY bench bench
 RUN npm run build
 

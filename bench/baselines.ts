@@ -22,9 +22,9 @@ import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/clie
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import express from 'express';
 import { Pool } from 'pg';
-import { DEV_INFRA_OPTIONS, infraUrls } from '../services/devstack/infra';
+import { DEV_INFRA_OPTIONS, infraUrls } from '../devstack/infra';
 import { keepAliveAgent, LISTEN_BACKLOG } from '../services/shared/http';
-import { TEMPORAL_NAMESPACE } from '../services/devstack/dev-env';
+import { TEMPORAL_NAMESPACE } from '../contracts/platform';
 import { runLoad, tableRow, TABLE_HEADER, type LoadOptions, type LoadResult } from './load';
 import { bookingShape, confirmShapeUpdate, noop, noopUpdate } from './noop-workflow';
 

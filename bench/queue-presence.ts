@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createQueuePresence } from '../services/booking/queue-presence';
-import { DEV_INFRA_OPTIONS, infraUrls } from '../services/devstack/infra';
+import { DEV_INFRA_OPTIONS, infraUrls } from '../devstack/infra';
 import { createRedis, redisReady } from '../services/shared/redis';
 
 const LOOKS = 20;

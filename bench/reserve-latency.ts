@@ -6,8 +6,8 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { apiClient, signIn } from '../services/devstack/api-client';
-import { DEMO_ACCOUNTS, DEMO_EVENT_TITLE } from '../services/devstack/seed';
+import { apiClient, signIn } from '../devstack/api-client';
+import { DEMO_ACCOUNTS, DEMO_EVENT_TITLE } from '../devstack/seed';
 import { percentile } from './load';
 
 const { values } = parseArgs({

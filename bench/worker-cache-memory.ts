@@ -13,8 +13,8 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { DEV_INFRA_OPTIONS, infraUrls } from '../services/devstack/infra';
-import { TEMPORAL_NAMESPACE } from '../services/devstack/dev-env';
+import { DEV_INFRA_OPTIONS, infraUrls } from '../devstack/infra';
+import { TEMPORAL_NAMESPACE } from '../contracts/platform';
 import { WORKFLOW_BUNDLE } from '../services/worker/bundle';
 import type { BookingInput } from '../workflows/types';
 

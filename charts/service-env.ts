@@ -8,7 +8,7 @@
 import { createHash, createECDH, createPrivateKey } from 'node:crypto';
 import type { z } from 'zod';
 import { schemas } from '../services/shared/config';
-import { DEMO_ADMIN, JWT_AUDIENCE, JWT_ISSUER, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } from '../services/devstack/dev-env';
+import { DEMO_ADMIN, JWT_AUDIENCE, JWT_ISSUER, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } from '../contracts/platform';
 import { publicUrl, type Environment } from './environment';
 import { APP_UNITS, INFRA, appUnit, type AppUnit, type AppUnitName } from './units';
 

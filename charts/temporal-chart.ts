@@ -12,8 +12,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { SEARCH_ATTRIBUTES } from '../services/devstack/infra';
-import { TEMPORAL_NAMESPACE } from '../services/devstack/dev-env';
+import { SEARCH_ATTRIBUTE_TYPES, TEMPORAL_NAMESPACE } from '../contracts/platform';
 import { chartProps, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
 import { IMAGES, type Environment } from './environment';
 import { POSTGRES_SECRET } from './service-env';
@@ -260,7 +259,7 @@ const SQL_SCHEMA_SCRIPT = [
 
 /** Idempotent: waits for the frontend, creates what is missing, leaves the rest. */
 export function setupScript(): string {
-  const attributes = Object.entries(SEARCH_ATTRIBUTES)
+  const attributes = Object.entries(SEARCH_ATTRIBUTE_TYPES)
     .map(([n, t]) => `${n}=${t}`)
     .join(' ');
   return [

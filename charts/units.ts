@@ -1,13 +1,13 @@
 /**
  * The deployable units built from this repository's one image: their ports,
- * entry points, sizes and scaling. Ports and entries come from the dev stack
- * (services/devstack/dev-env.ts), so a local run and a pod agree on both.
+ * entry points, sizes and scaling. Ports and entries are the platform's
+ * (contracts/platform.ts), so a local run and a pod agree on both.
  */
 import type { Environment } from './environment';
-import { SERVICES, MAIL_SINK_SMTP_PORT, type DevServiceName } from '../services/devstack/dev-env';
+import { MAIL_SINK_SMTP_PORT, SERVICE_PORTS, serviceEntry, type ServiceName as PlatformServiceName } from '../contracts/platform';
 import type { ServiceName } from '../services/shared/config';
 
-export type AppUnitName = DevServiceName | 'operator';
+export type AppUnitName = PlatformServiceName | 'operator';
 
 export interface Resources {
   cpu: { requestMillis: number; limitMillis: number };
@@ -44,21 +44,21 @@ export interface AppUnit {
 const small: Resources = { cpu: { requestMillis: 100, limitMillis: 500 }, memoryMi: { request: 128, limit: 256 } };
 const medium: Resources = { cpu: { requestMillis: 250, limitMillis: 1000 }, memoryMi: { request: 192, limit: 512 } };
 
-function fromDevStack(name: DevServiceName): Pick<AppUnit, 'name' | 'port' | 'entry'> {
-  return { name, port: SERVICES[name].port, entry: SERVICES[name].entry };
+function platformService(name: PlatformServiceName): Pick<AppUnit, 'name' | 'port' | 'entry'> {
+  return { name, port: SERVICE_PORTS[name], entry: serviceEntry(name) };
 }
 
 export const OPERATOR_PORT = 4008;
 
 export const APP_UNITS: readonly AppUnit[] = [
-  { ...fromDevStack('gateway'), configKey: 'gateway', replicas: 2, autoscale: { min: 2, max: 10, cpuPercent: 70 }, resources: medium },
-  { ...fromDevStack('auth'), configKey: 'auth', replicas: 2, resources: medium },
-  { ...fromDevStack('catalog'), configKey: 'catalog', replicas: 2, resources: medium },
-  { ...fromDevStack('booking'), configKey: 'booking', replicas: 2, autoscale: { min: 2, max: 10, cpuPercent: 70 }, resources: medium },
-  { ...fromDevStack('payment'), configKey: 'payment', replicas: 2, resources: small },
+  { ...platformService('gateway'), configKey: 'gateway', replicas: 2, autoscale: { min: 2, max: 10, cpuPercent: 70 }, resources: medium },
+  { ...platformService('auth'), configKey: 'auth', replicas: 2, resources: medium },
+  { ...platformService('catalog'), configKey: 'catalog', replicas: 2, resources: medium },
+  { ...platformService('booking'), configKey: 'booking', replicas: 2, autoscale: { min: 2, max: 10, cpuPercent: 70 }, resources: medium },
+  { ...platformService('payment'), configKey: 'payment', replicas: 2, resources: small },
   // The Temporal worker: its HTTP port serves only /healthz, /readyz and /metrics.
   {
-    ...fromDevStack('worker'),
+    ...platformService('worker'),
     configKey: 'worker',
     replicas: 2,
     autoscale: { min: 2, max: 8, cpuPercent: 70 },
@@ -66,10 +66,10 @@ export const APP_UNITS: readonly AppUnit[] = [
     // Its workflow cache (WORKER_MAX_CACHED_WORKFLOWS, ~174 KiB each), with room for the native core below the limit.
     heapMi: 512,
   },
-  { ...fromDevStack('notification'), configKey: 'notification', replicas: 2, resources: small },
-  { ...fromDevStack('checkin'), configKey: 'checkin', replicas: 2, resources: small },
+  { ...platformService('notification'), configKey: 'notification', replicas: 2, resources: small },
+  { ...platformService('checkin'), configKey: 'checkin', replicas: 2, resources: small },
   {
-    ...fromDevStack('mail-sink'),
+    ...platformService('mail-sink'),
     configKey: 'mail-sink',
     extraPorts: [{ name: 'smtp', port: MAIL_SINK_SMTP_PORT }],
     replicas: 1,
@@ -77,7 +77,7 @@ export const APP_UNITS: readonly AppUnit[] = [
     devOnly: true,
   },
   // Two replicas: leader election keeps one acting, the other takes over.
-  { name: 'operator', configKey: 'operator', port: OPERATOR_PORT, entry: 'dist/services/operator/main.js', replicas: 2, resources: small, kubeApi: true },
+  { name: 'operator', configKey: 'operator', port: OPERATOR_PORT, entry: serviceEntry('operator'), replicas: 2, resources: small, kubeApi: true },
 ];
 
 /** A unit's replicas in an environment: its Deployment starts at min, its autoscaler (if any) goes up to max. */

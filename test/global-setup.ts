@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { flushRedis, resetDatabase, startInfra, TEST_INFRA_OPTIONS, TOOLS } from '../services/devstack/infra';
+import { flushRedis, resetDatabase, startInfra, TEST_INFRA_OPTIONS, TOOLS } from '../devstack/infra';
 import { INFRA_JSON, type TestInfra } from './infra-env';
 import { acquireTestInfraLock } from './infra-lock';
 

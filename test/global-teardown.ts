@@ -1,4 +1,4 @@
-import { stopInfra, TEST_INFRA_OPTIONS } from '../services/devstack/infra';
+import { stopInfra, TEST_INFRA_OPTIONS } from '../devstack/infra';
 import { releaseTestInfraLock } from './infra-lock';
 
 /** Stops the test infrastructure, unless KEEP_INFRA=1 keeps it for fast re-runs (`npm run down -- --test` stops it then). */

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Infra } from '../services/devstack/infra';
+import type { Infra } from '../devstack/infra';
 
-/** What test/global-setup.ts started for this jest run (see services/devstack/infra.ts). */
+/** What test/global-setup.ts started for this jest run (see devstack/infra.ts). */
 export interface TestInfra extends Infra {
   /** The `temporal` CLI: `TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path } } })`. */
   temporalPath: string;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { isAlive, readPid, sleep, TEST_INFRA_OPTIONS } from '../services/devstack/infra';
+import { TEST_INFRA_OPTIONS } from '../devstack/infra';
+import { isAlive, readPid, sleep } from '../devstack/infra/processes';
 
 /**
  * One jest run at a time owns the test infrastructure: a second run's global

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { Connection } from '@temporalio/client';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { SEARCH_ATTRIBUTES } from '../services/devstack/infra';
+import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/platform';
 import { testInfra } from './infra-env';
 
 describe('test infrastructure', () => {
@@ -50,7 +50,7 @@ describe('test infrastructure', () => {
     try {
       const res = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
       const custom = res.customAttributes ?? {};
-      expect(Object.keys(custom).sort()).toEqual(expect.arrayContaining(Object.keys(SEARCH_ATTRIBUTES).sort()));
+      expect(Object.keys(custom).sort()).toEqual(expect.arrayContaining(Object.keys(SEARCH_ATTRIBUTE_TYPES).sort()));
     } finally {
       await connection.close();
     }

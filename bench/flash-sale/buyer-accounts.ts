@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Api } from '../../services/devstack/api-client';
+import type { Api } from '../../devstack/api-client';
 
 /** Local-development only. */
 export const BUYER_PASSWORD = 'Flash-sale-buyer-2026!';

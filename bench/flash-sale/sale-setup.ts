@@ -3,7 +3,7 @@
  * account), and a new venue, hall of S seats in three tiers, event and
  * published session each run, created through the public API.
  */
-import { createPublishedSession, ensureAccount, signIn, type Api, type HallLayout, type SignedIn } from '../../services/devstack/api-client';
+import { createPublishedSession, ensureAccount, signIn, type Api, type HallLayout, type SignedIn } from '../../devstack/api-client';
 
 /** Local-development only: the benchmark's organizer, created on first use. */
 export const BENCH_ORGANIZER = { email: 'flash-organizer@bench.test', password: 'Flash-sale-organizer-2026!', name: 'Flash Sale Organizer' } as const;

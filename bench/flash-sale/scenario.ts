@@ -7,7 +7,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { apiClient } from '../../services/devstack/api-client';
+import { apiClient } from '../../devstack/api-client';
 import { type Buyer, prepareBuyers } from './buyer-accounts';
 import { type BuyerResult, type Ledger, newLedger, runBuyer } from './buyer';
 import { createHttpClient, json, type HttpClient } from './http-client';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JWT_AUDIENCE, JWT_ISSUER, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } from '../../contracts/platform';
 
 /**
  * The one place that reads process.env. Each service asks for the slice it
@@ -17,8 +18,8 @@ const pem = z
 const base = {
   PORT: port,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JWT_ISSUER: z.string().default('ticketing-auth'),
-  JWT_AUDIENCE: z.string().default('ticketing'),
+  JWT_ISSUER: z.string().default(JWT_ISSUER),
+  JWT_AUDIENCE: z.string().default(JWT_AUDIENCE),
   SERVICE_TOKEN: z.string().min(16),
 };
 // Every verifier learns auth's public keys from its JWKS; only auth holds the signing key.
@@ -27,8 +28,8 @@ const common = { ...base, AUTH_JWKS_URL: url };
 const database = { DATABASE_URL: url, DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10) };
 const temporal = {
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().default('booking'),
+  TEMPORAL_NAMESPACE: z.string().default(TEMPORAL_NAMESPACE),
+  TEMPORAL_TASK_QUEUE: z.string().default(TEMPORAL_TASK_QUEUE),
 };
 
 export const schemas = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signIn, type SignedIn } from '../../services/devstack/api-client';
+import { signIn, type SignedIn } from '../../devstack/api-client';
 import { ROUTES } from '../../services/gateway/routes';
 import type { Role } from '../../services/shared/auth';
 import { startStack, type Stack } from '../support/stack';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rows, type ApiResponse } from '../../services/devstack/api-client';
+import { rows, type ApiResponse } from '../../devstack/api-client';
 import { startStack, type Stack } from '../support/stack';
 
 // Organizer applications, role changes, ownership across organizers and the audit log, through the gateway.

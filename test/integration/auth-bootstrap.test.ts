@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { signIn } from '../../services/devstack/api-client';
+import { signIn } from '../../devstack/api-client';
 import { startStack, type Stack } from '../support/stack';
 
 // Accounts named by configuration: the operator's organizer account exists once auth starts.

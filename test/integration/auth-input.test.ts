@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiResponse } from '../../services/devstack/api-client';
+import type { ApiResponse } from '../../devstack/api-client';
 import { startStack, type Stack } from '../support/stack';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { ApiResponse } from '../../services/devstack/api-client';
+import type { ApiResponse } from '../../devstack/api-client';
 import { startStack, type Stack } from '../support/stack';
 
 // Refresh-token rotation, reuse detection, logout and fresh roles, through the gateway on the real stack.

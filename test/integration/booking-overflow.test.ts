@@ -1,4 +1,4 @@
-import type { SignedIn } from '../../services/devstack/api-client';
+import type { SignedIn } from '../../devstack/api-client';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';
 

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { testInfra } from '../infra-env';
 import { randomUUID } from 'node:crypto';
-import { rows, signIn, type SignedIn } from '../../services/devstack/api-client';
+import { rows, signIn, type SignedIn } from '../../devstack/api-client';
 import { smallSession } from '../support/catalog';
 import { inDays, LAYOUT, organizerKit, seatState, sessionBody } from '../support/organizer';
 import { startStack, type Stack } from '../support/stack';

@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '../support/stack';
 import { smallSession } from '../support/catalog';
-import type { SignedIn } from '../../services/devstack/api-client';
+import type { SignedIn } from '../../devstack/api-client';
 
 // No seat is ever held or sold twice, whatever arrives at once.
 describe('concurrent reservations', () => {

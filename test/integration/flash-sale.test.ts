@@ -1,4 +1,4 @@
-import { DEMO_ADMIN } from '../../services/devstack/dev-env';
+import { DEMO_ADMIN } from '../../contracts/platform';
 import { auditSale, prepareSale, runSale, signInBuyers, waitForHoldsToLapse, type SaleEnv, type SaleOptions } from '../../bench/flash-sale/scenario';
 import type { Queryable } from '../../bench/flash-sale/sale-audit';
 import { startStack, type Stack } from '../support/stack';

@@ -1,6 +1,6 @@
 import { startStack, type Stack } from '../support/stack';
 import { gaSession } from '../support/general-admission';
-import type { SignedIn } from '../../services/devstack/api-client';
+import type { SignedIn } from '../../devstack/api-client';
 
 // General admission: unnumbered places of a standing area, sold from a
 // capacity with the same guarantees as seats (one row per place, all or none).

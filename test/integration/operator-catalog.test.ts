@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ensureAccount } from '../../services/devstack/api-client';
+import { ensureAccount } from '../../devstack/api-client';
 import { createCatalogHttpApi, type CatalogApi } from '../../services/operator/catalog-api';
 import { EVENTSALE_FINALIZER, type EventSaleSpec } from '../../services/operator/crd';
 import type { HttpError } from '../../services/shared/errors';
-import { MemoryKube, MemoryLeaseStore } from '../../services/operator/memory-kube';
+import { MemoryKube, MemoryLeaseStore } from '../support/memory-kube';
 import { startOperatorService } from '../../services/operator/service';
 import { loadConfig } from '../../services/shared/config';
 import { reconcileEventSale } from '../../services/operator/reconcile';

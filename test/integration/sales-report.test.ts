@@ -1,4 +1,4 @@
-import type { SignedIn } from '../../services/devstack/api-client';
+import type { SignedIn } from '../../devstack/api-client';
 import { fromCents, toCents } from '../../services/shared/money';
 import { inDays, organizerKit, seatState } from '../support/organizer';
 import { startStack, type Stack } from '../support/stack';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SignedIn } from '../../services/devstack/api-client';
+import type { SignedIn } from '../../devstack/api-client';
 import { signAdmissionToken, verifyAdmissionToken } from '../../services/booking/waiting-room-tokens';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';

@@ -24,7 +24,7 @@ describe('Helm chart', () => {
   let chart = '';
 
   beforeAll(() => {
-    if (!fs.existsSync(HELM)) throw new Error(`${HELM} is missing: services/devstack/install-tools.sh builds it (npm test runs it)`);
+    if (!fs.existsSync(HELM)) throw new Error(`${HELM} is missing: devstack/install-tools.sh builds it (npm test runs it)`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketing-helm-'));
     chart = path.join(dir, HELM_CHART_NAME);
     // The real CLI path of `npm run synth:helm` (it runs dist/cdk8s/main.js, built before the tests).

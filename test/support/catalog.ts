@@ -1,4 +1,4 @@
-import { createPublishedSession, rows, type Api } from '../../services/devstack/api-client';
+import { createPublishedSession, rows, type Api } from '../../devstack/api-client';
 
 /** A small published session: Front (VIP, 2×5) and Back (Normal, 3×5), 25 seats, starting in a week. */
 export async function smallSession(api: Api, organizerToken: string, seatsPerRow = 5) {

@@ -1,4 +1,4 @@
-import { rows, type Api } from '../../services/devstack/api-client';
+import { rows, type Api } from '../../devstack/api-client';
 
 /**
  * A published session with numbered seats (Front, VIP, 2×5) and a standing

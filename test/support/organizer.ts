@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rows, type Api, type HallLayout } from '../../services/devstack/api-client';
+import { rows, type Api, type HallLayout } from '../../devstack/api-client';
 import type { Stack } from './stack';
 
 export const DAY = 86_400_000;

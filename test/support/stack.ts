@@ -6,8 +6,9 @@ import { Pool } from 'pg';
 import { startAuthService } from '../../services/auth/service';
 import { startBookingService } from '../../services/booking/service';
 import { startCatalogService } from '../../services/catalog/service';
-import { apiClient, ensureAccount, signIn, type Api, type SignedIn } from '../../services/devstack/api-client';
-import { DEMO_ADMIN, serviceEnv, type DevSecrets, type DevServiceName } from '../../services/devstack/dev-env';
+import { apiClient, ensureAccount, signIn, type Api, type SignedIn } from '../../devstack/api-client';
+import { DEMO_ADMIN, type ServiceName } from '../../contracts/platform';
+import { serviceEnv, type DevSecrets } from '../../devstack/dev-env';
 import { startGatewayService } from '../../services/gateway/service';
 import { startPaymentService } from '../../services/payment/service';
 import { loadConfig } from '../../services/shared/config';
@@ -27,13 +28,13 @@ export interface StackOptions {
   /** Gateway settings over the test defaults (rate limits out of the way, its own Redis key prefix). */
   gateway?: Record<string, string>;
   /** Settings of other services over the test defaults, by service. */
-  env?: Partial<Record<DevServiceName, Record<string, string>>>;
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
 }
 
 export interface Stack {
   api: Api;
   /** Each service's own URL, for calls the gateway never routes (/internal). */
-  urls: Record<DevServiceName, string>;
+  urls: Record<ServiceName, string>;
   pool: Pool;
   temporal: Client;
   taskQueue: string;
@@ -101,9 +102,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const infra = testInfra();
   const secrets = testSecrets();
   const taskQueue = `booking-test-${randomUUID()}`;
-  const ports: Partial<Record<DevServiceName, number>> = {};
+  const ports: Partial<Record<ServiceName, number>> = {};
   let smtpPort = 0;
-  const env = (name: DevServiceName) =>
+  const env = (name: ServiceName) =>
     serviceEnv(name, infra, secrets, {
       ports: { ...ports, [name]: ports[name] ?? 0 },
       smtpPort,
@@ -126,7 +127,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       },
     });
   const servers: RunningServer[] = [];
-  const start = async (name: DevServiceName, fn: () => Promise<RunningServer>) => {
+  const start = async (name: ServiceName, fn: () => Promise<RunningServer>) => {
     const s = await fn();
     ports[name] = s.port;
     servers.push(s);
@@ -164,7 +165,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const gateway = servers[servers.length - 1]!;
 
   /** Filled in as services start (the worker's on each start). */
-  const urls = Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, `http://127.0.0.1:${p}`])) as Record<DevServiceName, string>;
+  const urls = Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, `http://127.0.0.1:${p}`])) as Record<ServiceName, string>;
   let worker: RunningServer | undefined;
   const startWorker = async () => {
     worker ??= await startWorkerService(loadConfig('worker', env('worker')), { workflowBundlePath: WORKFLOW_BUNDLE });

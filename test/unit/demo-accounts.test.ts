@@ -1,6 +1,6 @@
 import { RegisterBody } from '../../services/auth/schemas';
-import { DEMO_ADMIN } from '../../services/devstack/dev-env';
-import { DEMO_ACCOUNTS } from '../../services/devstack/seed';
+import { DEMO_ADMIN } from '../../contracts/platform';
+import { DEMO_ACCOUNTS } from '../../devstack/seed';
 
 // `npm run up` registers these; a policy change that refuses them would break the demo.
 describe('demo accounts', () => {

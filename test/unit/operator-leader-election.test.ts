@@ -1,5 +1,5 @@
 import { startLeaderElection, type LeaderElector } from '../../services/operator/leader-election';
-import { MemoryLeaseStore } from '../../services/operator/memory-kube';
+import { MemoryLeaseStore } from '../support/memory-kube';
 
 /** Two replicas campaigning for one Lease, with durations short enough for a unit test. */
 const LEASE_MS = 800;

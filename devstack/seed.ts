@@ -1,5 +1,5 @@
 import { apiClient, createPublishedSession, ensureAccount, rows, signIn } from './api-client';
-import { DEMO_ADMIN } from './dev-env';
+import { DEMO_ADMIN } from '../contracts/platform';
 
 /**
  * Local-development demo accounts (README lists them). Passwords are public

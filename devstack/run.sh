@@ -4,7 +4,7 @@
 # then starts the stack, stops it, or runs the whole test suite.
 set -euo pipefail
 
-cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 cmd="${1:-}"
 [ $# -gt 0 ] && shift
@@ -32,20 +32,20 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   rm -f "$ci_log"
 fi
 
-bash services/devstack/install-tools.sh
+bash devstack/install-tools.sh
 
 case "$cmd" in
   up)
     # Already up: let up.js say so without rebuilding under the running services.
-    if [ -f dist/services/devstack/up.js ] && node -e "fetch('http://127.0.0.1:8080/readyz',{signal:AbortSignal.timeout(2000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
-      exec node dist/services/devstack/up.js "$@"
+    if [ -f dist/devstack/up.js ] && node -e "fetch('http://127.0.0.1:8080/readyz',{signal:AbortSignal.timeout(2000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
+      exec node dist/devstack/up.js "$@"
     fi
     npm run build
-    exec node dist/services/devstack/up.js "$@"
+    exec node dist/devstack/up.js "$@"
     ;;
   down)
-    [ -f dist/services/devstack/down.js ] || npm run build
-    exec node dist/services/devstack/down.js "$@"
+    [ -f dist/devstack/down.js ] || npm run build
+    exec node dist/devstack/down.js "$@"
     ;;
   test)
     # The build is part of the suite: tests use the pre-built workflow bundle
@@ -55,7 +55,7 @@ case "$cmd" in
     exec npx jest "$@"
     ;;
   *)
-    echo "usage: bash services/devstack/run.sh up|down|test [args...]" >&2
+    echo "usage: bash devstack/run.sh up|down|test [args...]" >&2
     exit 2
     ;;
 esac

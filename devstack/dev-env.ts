@@ -6,43 +6,20 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import {
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  MAIL_SINK_SMTP_PORT,
+  DEMO_ADMIN,
+  SERVICE_PORTS,
+  TEMPORAL_NAMESPACE,
+  TEMPORAL_TASK_QUEUE,
+  type ServiceName,
+} from '../contracts/platform';
 import type { Infra } from './infra';
 
-export type DevServiceName = 'gateway' | 'auth' | 'catalog' | 'booking' | 'payment' | 'worker' | 'notification' | 'checkin' | 'mail-sink';
-
-export interface DevService {
-  /** HTTP port (for the worker: health and metrics only). */
-  port: number;
-  /** Compiled entry point, relative to the repository root. */
-  entry: string;
-}
-
-export const SERVICES: Record<DevServiceName, DevService> = {
-  gateway: { port: 8080, entry: 'dist/services/gateway/main.js' },
-  auth: { port: 4001, entry: 'dist/services/auth/main.js' },
-  catalog: { port: 4002, entry: 'dist/services/catalog/main.js' },
-  booking: { port: 4003, entry: 'dist/services/booking/main.js' },
-  payment: { port: 4004, entry: 'dist/services/payment/main.js' },
-  worker: { port: 4005, entry: 'dist/services/worker/main.js' },
-  notification: { port: 4006, entry: 'dist/services/notification/main.js' },
-  checkin: { port: 4007, entry: 'dist/services/checkin/main.js' },
-  // Local development only: catches every email; its web page lists them.
-  'mail-sink': { port: 8025, entry: 'dist/services/mail-sink/main.js' },
-};
-
-/** The mail sink's SMTP port locally (its HTTP port lists what it received). */
-export const MAIL_SINK_SMTP_PORT = 1025;
-
 /** Dependencies first: each service is started once those before it answer /readyz. */
-export const START_ORDER: readonly DevServiceName[] = ['auth', 'catalog', 'payment', 'mail-sink', 'notification', 'booking', 'checkin', 'worker', 'gateway'];
-
-/** Local-development defaults only: the demo admin that auth creates at start-up. Never a deployment's. */
-export const DEMO_ADMIN = { email: 'admin@demo.test', password: 'Control-room-2026!' } as const;
-
-export const JWT_ISSUER = 'ticketing-auth';
-export const JWT_AUDIENCE = 'ticketing';
-export const TEMPORAL_NAMESPACE = 'default';
-export const TEMPORAL_TASK_QUEUE = 'booking';
+export const START_ORDER: readonly ServiceName[] = ['auth', 'catalog', 'payment', 'mail-sink', 'notification', 'booking', 'checkin', 'worker', 'gateway'];
 
 export interface DevSecrets {
   /** ES256 (P-256) private key, PKCS#8 PEM. */
@@ -110,7 +87,7 @@ function writeSecretFile(file: string, content: string): void {
 
 export interface ServiceEnvOptions {
   /** Override service ports (e.g. tests running services on free ports). */
-  ports?: Partial<Record<DevServiceName, number>>;
+  ports?: Partial<Record<ServiceName, number>>;
   logLevel?: string;
   holdTtlSeconds?: number;
   /** Public URL of the gateway (OpenAPI servers, links); default http://localhost:<gateway port>. */
@@ -123,13 +100,13 @@ export interface ServiceEnvOptions {
 
 /** The environment for one service (only its own variables; callers add PATH etc.). */
 export function serviceEnv(
-  name: DevServiceName,
+  name: ServiceName,
   infra: Infra,
   secrets: DevSecrets,
   opts: ServiceEnvOptions = {},
 ): Record<string, string> {
-  const port = (n: DevServiceName) => opts.ports?.[n] ?? SERVICES[n].port;
-  const url = (n: DevServiceName) => `http://127.0.0.1:${port(n)}`;
+  const port = (n: ServiceName) => opts.ports?.[n] ?? SERVICE_PORTS[n];
+  const url = (n: ServiceName) => `http://127.0.0.1:${port(n)}`;
 
   const env: Record<string, string> = {
     PORT: String(port(name)),

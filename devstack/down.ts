@@ -7,8 +7,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEV_INFRA_OPTIONS, isAlive, readPid, stopInfra, terminate, TEST_INFRA_OPTIONS, waitForExit } from './infra';
-import { SERVICES, START_ORDER } from './dev-env';
+import { serviceEntry } from '../contracts/platform';
+import { START_ORDER } from './dev-env';
+import { DEV_INFRA_OPTIONS, stopInfra, TEST_INFRA_OPTIONS } from './infra';
+import { isAlive, readPid, terminate, waitForExit } from './infra/processes';
 
 export const RUN_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'run');
 export const LOG_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'logs');
@@ -24,7 +26,7 @@ export async function stopDevServices(log: (l: string) => void): Promise<void> {
   for (const name of [...START_ORDER].reverse()) {
     const file = servicePidFile(name);
     const pid = readPid(file);
-    if (pid && isAlive(pid, SERVICES[name].entry)) {
+    if (pid && isAlive(pid, serviceEntry(name))) {
       log(`stopping ${name} (pid ${pid})`);
       // Each service is its own process group (spawned detached): stop the group.
       await terminate(pid, { group: true, timeoutMs: 10_000 });

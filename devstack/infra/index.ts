@@ -1,0 +1,66 @@
+/**
+ * Local infrastructure for development (`npm run up`) and tests (jest global
+ * setup): a PostgreSQL server, a Redis server and the Temporal dev server,
+ * each a plain process on this machine (no container engine needed), one
+ * module each beside this facade.
+ *
+ * - Everything binds 127.0.0.1 only and keeps all of its state, pid files and
+ *   logs under `dataDir` (git-ignored `.data/...`).
+ * - Servers are started detached, so they outlive the process that started
+ *   them; `stopInfra` stops them through their pid files.
+ * - `startInfra` is idempotent: a server already running from an earlier run
+ *   (found through its pid file) is reused, not started twice.
+ *
+ * Layout of dataDir:
+ *   postgres/data        PGDATA (owned by the `postgres` user when we run as root)
+ *   postgres/run         unix socket + postgres.log
+ *   redis/               redis.pid, redis.log (+ AOF for dev)
+ *   temporal/            temporal.pid, temporal.log (+ temporal.db for dev)
+ */
+import fs from 'node:fs';
+import type { InfraOptions } from './options';
+import { databaseUrl, startPostgres, stopPostgres } from './postgres';
+import { defaultLog } from './processes';
+import { startRedis, stopRedis } from './redis';
+import { startTemporal, stopTemporal } from './temporal';
+
+export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
+export { resetDatabase } from './postgres';
+export { flushRedis } from './redis';
+
+export interface Infra {
+  databaseUrl: string;
+  redisUrl: string;
+  temporalAddress: string;
+  temporalUiUrl: string | null;
+}
+
+/** The URLs of the servers that `startInfra(o)` runs (pure; starts nothing). */
+export function infraUrls(o: InfraOptions): Infra {
+  return {
+    databaseUrl: databaseUrl(o),
+    redisUrl: `redis://127.0.0.1:${o.redisPort}`,
+    temporalAddress: `127.0.0.1:${o.temporalPort}`,
+    temporalUiUrl: o.temporalUiPort === null ? null : `http://localhost:${o.temporalUiPort}`,
+  };
+}
+
+/** Runs every failing step's error together, so one start reports each server that did not come up. */
+async function allOf(steps: Promise<void>[]): Promise<void> {
+  const errors = (await Promise.allSettled(steps)).flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new Error(errors.map((e) => (e instanceof Error ? e.message : String(e))).join('\n\n'));
+}
+
+export async function startInfra(o: InfraOptions): Promise<Infra> {
+  const log = o.log ?? defaultLog;
+  fs.mkdirSync(o.dataDir, { recursive: true });
+  // Independent servers: start them side by side.
+  await allOf([startPostgres(o, log), startRedis(o, log), startTemporal(o, log)]);
+  return infraUrls(o);
+}
+
+export async function stopInfra(o: InfraOptions): Promise<void> {
+  const log = o.log ?? defaultLog;
+  await allOf([stopTemporal(o, log), stopRedis(o, log), stopPostgres(o, log)]);
+}

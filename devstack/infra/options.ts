@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { REPO_ROOT } from '../../services/shared/repo-root';
+
+export interface InfraOptions {
+  dataDir: string;
+  pgPort: number;
+  redisPort: number;
+  temporalPort: number;
+  /** null: run the Temporal dev server headless (no Web UI). */
+  temporalUiPort: number | null;
+  /**
+   * Test mode: PostgreSQL without fsync/synchronous_commit/full_page_writes,
+   * Redis without persistence and Temporal in memory (no SQLite file).
+   * Never use for data you want to keep.
+   */
+  fast?: boolean;
+  /** Progress lines; defaults to console.log with an `[infra]` prefix. */
+  log?: (line: string) => void;
+}
+
+/** Project-local tools installed by devstack/install-tools.sh. */
+export const TOOLS = {
+  temporal: path.join(REPO_ROOT, '.tools', 'bin', 'temporal'),
+  testServer: path.join(REPO_ROOT, '.tools', 'bin', 'temporal-test-server'),
+} as const;
+
+// Every port sits below the kernel's ephemeral range (32768-60999 here): a
+// port inside it can be taken by any outgoing connection, and the server
+// then fails to bind.
+export const DEV_INFRA_OPTIONS: InfraOptions = {
+  dataDir: path.join(REPO_ROOT, '.data', 'dev'),
+  pgPort: 15432,
+  redisPort: 16379,
+  temporalPort: 7233,
+  temporalUiPort: 8233,
+};
+
+/**
+ * Test ports differ from the dev ones, so `npm test` can run while `npm run up` does.
+ * TEST_PORT_OFFSET (e.g. 100) moves them, so test runs of two checkouts on one machine do not meet.
+ */
+const TEST_PORT_OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
+export const TEST_INFRA_OPTIONS: InfraOptions = {
+  dataDir: path.join(REPO_ROOT, '.data', 'test'),
+  pgPort: 15433 + TEST_PORT_OFFSET,
+  redisPort: 16380 + TEST_PORT_OFFSET,
+  temporalPort: 17233 + TEST_PORT_OFFSET,
+  temporalUiPort: null,
+  fast: true,
+};
