@@ -2,13 +2,12 @@
  * The workflows of the Temporal baselines (bench/baselines.ts), without any
  * activity: what the server alone costs.
  * - noop: one update that returns at once, after which the workflow completes.
- * - bookingShape: the server-side shape of a paid booking (BookingWorkflow
- *   under its lean-confirm patch) with nothing in between: a patch marker, a
- *   hold update, a search-attribute upsert and a timer; then a second update
- *   (the confirm), another upsert, and completion.
+ * - bookingShape: the server-side shape of a paid booking (BookingWorkflow)
+ *   with nothing in between: a hold update, a search-attribute upsert and a
+ *   timer; then a second update (the confirm), another upsert, and completion.
  */
-import { allHandlersFinished, condition, defineUpdate, patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { BookingExpiresAtKey, BookingStatusKey } from '../workflows/booking';
+import { allHandlersFinished, condition, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { BookingExpiresAtKey, BookingStatusKey } from '../contracts/search-attributes';
 
 export const noopUpdate = defineUpdate<string>('noop');
 export const confirmShapeUpdate = defineUpdate<string>('confirm');
@@ -25,7 +24,6 @@ export async function noop(): Promise<void> {
 }
 
 export async function bookingShape(): Promise<void> {
-  patched('lean-confirm');
   let held = false;
   let confirmed = false;
   setHandler(noopUpdate, () => {

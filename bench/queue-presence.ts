@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createQueuePresence } from '../services/booking/queue-presence';
+import { createQueuePresence } from '../services/booking/waiting-room/queue-presence';
 import { DEV_INFRA_OPTIONS, infraUrls } from '../devstack/infra';
 import { createRedis, redisReady } from '../services/shared/redis';
 

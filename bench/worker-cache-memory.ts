@@ -16,7 +16,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { DEV_INFRA_OPTIONS, infraUrls } from '../devstack/infra';
 import { TEMPORAL_NAMESPACE } from '../contracts/platform';
 import { WORKFLOW_BUNDLE } from '../services/worker/bundle';
-import type { BookingInput } from '../workflows/types';
+import type { BookingInput } from '../contracts/booking-workflow';
 
 const MiB = 1024 * 1024;
 const rss = () => process.memoryUsage().rss / MiB;

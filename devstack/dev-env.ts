@@ -164,6 +164,7 @@ export function serviceEnv(
     case 'notification':
       Object.assign(env, {
         DATABASE_URL: infra.databaseUrl,
+        BOOKING_URL: url('booking'),
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(opts.smtpPort ?? MAIL_SINK_SMTP_PORT),
       });

@@ -1,16 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import {
-  ParentClosePolicy,
-  continueAsNew,
-  executeChild,
-  patched,
-  proxyActivities,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import { BookingSessionIdKey, BookingStatusKey, BookingUserIdKey } from './booking';
+import { ParentClosePolicy, continueAsNew, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { BookingActivities } from '../activities/booking';
 import type { RefundActivities } from '../activities/refunds';
+import { refundWorkflowId, type EventCancellationInput, type RefundInput } from '../contracts/booking-workflow';
+import { BookingSessionIdKey, BookingStatusKey, BookingUserIdKey } from '../contracts/search-attributes';
 
 // Everything here must land eventually (money goes back): retried until it does.
 const acts = proxyActivities<RefundActivities & Pick<BookingActivities, 'refundPayment'>>({
@@ -22,19 +15,9 @@ const notifications = proxyActivities<Pick<BookingActivities, 'notify'>>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
 });
 
-export const refundWorkflowId = (reservationId: string) => `refund-${reservationId}`;
-export const eventCancellationWorkflowId = (eventId: string) => `event-cancellation-${eventId}`;
-
 const PAGE = 100;
 /** Pages per run before continuing as new: keeps each run's history small. */
 const PAGES_PER_RUN = 5;
-
-export interface EventCancellationInput {
-  eventId: string;
-  /** Resume point of a continued run: the last reservation id handled. */
-  after?: string;
-  refunded?: number;
-}
 
 /**
  * An organizer cancelled the event: every booking that bought seats of it is
@@ -76,23 +59,21 @@ export async function EventCancellationWorkflow(input: EventCancellationInput): 
  * One booking of a cancelled event: money back, tickets void, buyer told.
  * Each step is idempotent; a booking found refunded already is left alone.
  *
- * refund-search-attributes patch: the booking's own workflow closed when it
- * was confirmed, and a closed workflow's search attributes cannot change,
- * so the refund is what an operator finds: this workflow carries the
- * booking's session and user and BookingStatus "refunded".
+ * The booking's own workflow closed when it was confirmed, and a closed
+ * workflow's search attributes cannot change, so the refund is what an
+ * operator finds: this workflow carries the booking's session and user and
+ * BookingStatus "refunded".
  */
-export async function RefundBookingWorkflow(input: { reservationId: string; reason: string }): Promise<{ refundedNow: boolean }> {
+export async function RefundBookingWorkflow(input: RefundInput): Promise<{ refundedNow: boolean }> {
   const reservation = await acts.confirmedReservation({ reservationId: input.reservationId });
   if (reservation.status !== 'confirmed') return { refundedNow: false };
   if (reservation.chargeId) await acts.refundPayment({ chargeId: reservation.chargeId });
   const refunded = await acts.markRefunded({ reservationId: input.reservationId, reason: input.reason });
-  if (patched('refund-search-attributes')) {
-    upsertSearchAttributes([
-      { key: BookingStatusKey, value: 'refunded' },
-      { key: BookingSessionIdKey, value: refunded.sessionId },
-      { key: BookingUserIdKey, value: refunded.userId },
-    ]);
-  }
+  upsertSearchAttributes([
+    { key: BookingStatusKey, value: 'refunded' },
+    { key: BookingSessionIdKey, value: refunded.sessionId },
+    { key: BookingUserIdKey, value: refunded.userId },
+  ]);
   try {
     await notifications.notify({ kind: 'refunded', reservation: refunded });
   } catch {

@@ -3,10 +3,10 @@ import { currentUser } from '../shared/auth';
 import { inTransaction } from '../shared/db';
 import { conflict, HttpError, notFound } from '../shared/errors';
 import { parse } from '../shared/validation';
-import type { AuthDeps } from './app';
+import type { AuthDeps } from './deps';
 import { requestContext } from './audit';
 import { decoyHash, hashPassword, verifyPassword } from './passwords';
-import { LoginBody, LogoutBody, RefreshBody, RegisterBody } from './schemas';
+import { LoginBody, LogoutBody, RefreshBody, RegisterBody } from '../../contracts/auth';
 import { publicUser } from './users';
 
 /** Register, sign in, rotate, sign out, and who am I. */

@@ -1,30 +1,13 @@
 import type { Express } from 'express';
-import type { Pool } from 'pg';
-import { authenticate, type VerifyToken } from '../shared/auth';
+import { authenticate } from '../shared/auth';
 import { createServiceApp, finishApp } from '../shared/http';
-import type { Logger } from '../shared/logger';
 import { accountRoutes } from './account-routes';
 import { applicationRoutes } from './application-routes';
-import type { AuditLog } from './audit';
+import type { AuthDeps } from './deps';
 import { auditRoutes } from './audit-routes';
-import type { ApplicationStore } from './applications';
 import { internalRoutes } from './internal-routes';
 import { roleRoutes } from './role-routes';
-import type { Sessions } from './sessions';
-import type { TokenIssuer } from './tokens';
-import type { UserStore } from './users';
 
-export interface AuthDeps {
-  pool: Pool;
-  users: UserStore;
-  sessions: Sessions;
-  applications: ApplicationStore;
-  audit: AuditLog;
-  tokens: TokenIssuer;
-  verifyToken: VerifyToken;
-  serviceToken: string;
-  logger: Logger;
-}
 
 /**
  * The identity service. The gateway checks access first, but every route

@@ -3,9 +3,9 @@ import { currentUser, requireRole } from '../shared/auth';
 import { inTransaction } from '../shared/db';
 import { conflict, notFound } from '../shared/errors';
 import { parse, uuid } from '../shared/validation';
-import type { AuthDeps } from './app';
+import type { AuthDeps } from './deps';
 import { requestContext } from './audit';
-import { ApproveApplicationBody, ListApplicationsQuery, RejectApplicationBody, SubmitApplicationBody } from './schemas';
+import { ApproveApplicationBody, ListApplicationsQuery, RejectApplicationBody, SubmitApplicationBody } from '../../contracts/auth';
 
 /** No body at all is fine for both; a body must match: approve takes nothing, reject an optional reason. */
 function decisionReason(status: 'approved' | 'rejected', body: unknown): string | null {

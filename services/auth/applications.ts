@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { ApplicationStatus, ApplicationView } from './schemas';
+import type { ApplicationStatus, ApplicationView } from '../../contracts/auth';
 import type { Db } from './users';
 
 /** Organizer applications: a customer asks, an admin approves (granting `organizer`) or rejects. */

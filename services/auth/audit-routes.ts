@@ -1,8 +1,8 @@
 import type { Express } from 'express';
 import { requireRole } from '../shared/auth';
 import { parse } from '../shared/validation';
-import type { AuthDeps } from './app';
-import { AuditLogQuery } from './schemas';
+import type { AuthDeps } from './deps';
+import { AuditLogQuery } from '../../contracts/auth';
 
 /** Admins read the audit log, newest first, a page at a time. */
 export function auditRoutes(app: Express, d: AuthDeps): void {

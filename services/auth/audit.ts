@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Pool } from 'pg';
-import type { AuditAction, AuditEntry } from './schemas';
+import type { AuditAction, AuditEntry } from '../../contracts/auth';
 import type { Db } from './users';
 
 /**

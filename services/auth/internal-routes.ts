@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { requireService } from '../shared/auth';
 import { notFound } from '../shared/errors';
 import { parse, uuid } from '../shared/validation';
-import type { AuthDeps } from './app';
+import type { AuthDeps } from './deps';
 
 /** What other services may ask about users: a recipient's address, and counts for reports. */
 export function internalRoutes(app: Express, d: AuthDeps): void {

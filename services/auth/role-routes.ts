@@ -3,9 +3,9 @@ import { currentUser, requireRole } from '../shared/auth';
 import { inTransaction } from '../shared/db';
 import { conflict, notFound } from '../shared/errors';
 import { parse, uuid } from '../shared/validation';
-import type { AuthDeps } from './app';
+import type { AuthDeps } from './deps';
 import { requestContext } from './audit';
-import { AssignRoleBody, Role } from './schemas';
+import { AssignRoleBody, Role } from '../../contracts/auth';
 import { publicUser } from './users';
 
 /** Admins grant and revoke roles; each real change is audited in the same transaction. */

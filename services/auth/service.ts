@@ -8,7 +8,7 @@ import { createApplicationStore } from './applications';
 import { createAuditLog } from './audit';
 import { hashPassword } from './passwords';
 import { createRefreshTokenStore } from './refresh-tokens';
-import { normalizeEmail } from './schemas';
+import { normalizeEmail } from '../../contracts/auth';
 import { createSessions } from './sessions';
 import { createTokenIssuer } from './tokens';
 import { createUserStore } from './users';

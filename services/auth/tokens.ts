@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { KeyLookup, Role } from '../shared/auth';
+import type { Role } from '../../contracts/auth';
+import type { KeyLookup } from '../shared/auth';
 import { JWT_ALGORITHM, keyId, publicJwk, type PublicJwk } from '../shared/jwks';
 
 export interface TokenIssuerSettings {

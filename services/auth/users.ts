@@ -1,6 +1,5 @@
 import type { ClientBase, Pool } from 'pg';
-import type { Role } from '../shared/auth';
-import type { UserView } from './schemas';
+import type { Role, UserView } from '../../contracts/auth';
 
 /** A pool or a client inside a transaction: stores take either, so a route can group writes. */
 export type Db = Pool | ClientBase;

@@ -10,27 +10,26 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { v5 as uuidv5 } from 'uuid';
 import {
-  BookingExpiresAtKey,
-  BookingSessionIdKey,
-  BookingStatusKey,
-  BookingUserIdKey,
-  BookingWorkflow,
+  BOOKING_WORKFLOW,
+  BookingFailure,
+  bookingWorkflowId,
   cancelUpdate,
   confirmUpdate,
   holdUpdate,
-} from '../../workflows/booking';
-import { BookingFailure, type GeneralAdmission, type HoldOutcome, type Reservation, type Ticket } from '../../workflows/types';
+  type BookingWorkflowType,
+  type HoldOutcome,
+} from '../../contracts/booking-workflow';
+import type { GeneralAdmission, Reservation, Ticket } from '../../contracts/domain';
+import { BookingExpiresAtKey, BookingSessionIdKey, BookingStatusKey, BookingUserIdKey } from '../../contracts/search-attributes';
 import { hasRole, type Principal } from '../shared/auth';
 import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
-import type { BookingStore } from './store';
-import type { SeatView } from '../catalog/seat-view';
 import type { Logger } from '../shared/logger';
-import type { CallOptions, TemporalBulkhead } from './temporal-bulkhead';
+import type { SeatClaims } from './seat-claims';
+import type { BookingStore } from './store';
+import type { CallOptions, TemporalBulkhead } from './flow-control/temporal-bulkhead';
 
 // Namespace for reservation ids derived from (user, Idempotency-Key).
 const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
-
-export const workflowIdOf = (reservationId: string) => `booking-${reservationId}`;
 
 export interface BookingSettings {
   taskQueue: string;
@@ -57,7 +56,7 @@ export type ConfirmAnswer = {
  * workflow's answers become HTTP answers. Every state change goes through
  * the workflow; reads come from the read model.
  */
-export function createBookings(client: Client, store: BookingStore, s: BookingSettings, seatView: SeatView, bulkhead: TemporalBulkhead, logger: Logger) {
+export function createBookings(client: Client, store: BookingStore, s: BookingSettings, seatClaims: SeatClaims, bulkhead: TemporalBulkhead, logger: Logger) {
   /**
    * Claims the seats in the catalog's Redis view before a workflow starts.
    * Seats the view knows to be taken (or not in the session), or that another
@@ -68,7 +67,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
    */
   async function claim(sessionId: string, seatIds: string[], reservationId: string): Promise<{ refused: string[]; claimed: boolean }> {
     try {
-      const refused = await seatView.claim(sessionId, seatIds, reservationId, s.claimTtlMs);
+      const refused = await seatClaims.claim(sessionId, seatIds, reservationId, s.claimTtlMs);
       return { refused: refused.sort(), claimed: refused.length === 0 };
     } catch (err) {
       logger.warn({ err, sessionId }, 'seat view unavailable; no fast reject');
@@ -91,8 +90,8 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
 
   /** Starts the booking workflow with its hold update (or joins the one this id already started). */
   async function hold(user: Principal, id: string, sessionId: string, seatIds: string[], generalAdmission: GeneralAdmission | undefined, c: CallOptions): Promise<HoldOutcome> {
-    const workflowId = workflowIdOf(id);
-    const start = new WithStartWorkflowOperation(BookingWorkflow, {
+    const workflowId = bookingWorkflowId(id);
+    const start = new WithStartWorkflowOperation<BookingWorkflowType>(BOOKING_WORKFLOW, {
       workflowId,
       taskQueue: s.taskQueue,
       args: [
@@ -222,7 +221,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       } finally {
         // Held, the seats show as taken in the view; refused or failed, they are free for others at once.
         if (claimed.claimed) {
-          await seatView.releaseClaims(sessionId, seatIds, id).catch((err: unknown) => logger.warn({ err, sessionId }, 'seat claims not released; they lapse'));
+          await seatClaims.releaseClaims(sessionId, seatIds, id).catch((err: unknown) => logger.warn({ err, sessionId }, 'seat claims not released; they lapse'));
         }
       }
     },
@@ -248,7 +247,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       if (early) return early;
       try {
         const { reservation, tickets } = await withDeadline(() =>
-          client.workflow.getHandle(workflowIdOf(id)).executeUpdate(confirmUpdate, { args: [{ paymentToken }] }),
+          client.workflow.getHandle(bookingWorkflowId(id)).executeUpdate(confirmUpdate, { args: [{ paymentToken }] }),
         );
         return { status: 200, body: { ...reservation, tickets } };
       } catch (err) {
@@ -277,7 +276,7 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       const early = ended(await owned(user, id));
       if (early) return early;
       try {
-        return await withDeadline(() => client.workflow.getHandle(workflowIdOf(id)).executeUpdate(cancelUpdate));
+        return await withDeadline(() => client.workflow.getHandle(bookingWorkflowId(id)).executeUpdate(cancelUpdate));
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) {
           const now = await owned(user, id);

@@ -1,23 +1,12 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Express } from 'express';
-import { z } from 'zod';
-import { paymentSettledSignal } from '../../workflows/booking';
+import { bookingWorkflowId, paymentSettledSignal } from '../../contracts/booking-workflow';
+import { PaymentWebhook } from '../../contracts/payment';
 import { HttpError } from '../shared/errors';
 import type { RawBodyRequest } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse } from '../shared/validation';
 import { SIGNATURE_HEADER, verifyWebhook } from '../shared/webhook-signature';
-import { workflowIdOf } from './bookings';
-
-const Webhook = z.object({
-  id: z.string(),
-  type: z.enum(['payment_intent.succeeded', 'payment_intent.declined', 'payment_intent.canceled']),
-  intent: z.object({
-    id: z.uuid(),
-    reference: z.uuid(),
-    status: z.enum(['succeeded', 'declined', 'canceled']),
-  }),
-});
 
 /**
  * The payment provider's webhooks: a settled payment is passed to its
@@ -30,9 +19,9 @@ export function paymentWebhookRoutes(app: Express, d: { client: Client; secret: 
     if (!verifyWebhook(d.secret, raw, req.get(SIGNATURE_HEADER))) {
       throw new HttpError(401, 'INVALID_SIGNATURE', 'the webhook signature is missing, stale or wrong');
     }
-    const { intent } = parse(Webhook, req.body);
+    const { intent } = parse(PaymentWebhook, req.body);
     try {
-      await d.client.workflow.getHandle(workflowIdOf(intent.reference)).signal(paymentSettledSignal, { intentId: intent.id, status: intent.status });
+      await d.client.workflow.getHandle(bookingWorkflowId(intent.reference)).signal(paymentSettledSignal, { intentId: intent.id, status: intent.status });
     } catch (err) {
       // A booking that has finished reconciled its payments before it did; nothing is left to tell it.
       if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Express, RequestHandler } from 'express';
-import { z } from 'zod';
-import { EventCancellationWorkflow, eventCancellationWorkflowId } from '../../workflows/event-cancellation';
+import { RefundBody } from '../../contracts/booking';
+import { EVENT_CANCELLATION_WORKFLOW, eventCancellationWorkflowId, type EventCancellationWorkflowType } from '../../contracts/booking-workflow';
 import { conflict, notFound } from '../shared/errors';
 import { parse, uuid } from '../shared/validation';
 import type { BookingStore } from './store';
@@ -16,7 +16,7 @@ export function refundRoutes(app: Express, d: { internal: RequestHandler; client
   app.post('/internal/events/:id/cancellation', d.internal, async (req, res) => {
     const eventId = id(req.params.id);
     // One run per event at a time; a finished or interrupted run may be run again (it is idempotent).
-    const handle = await d.client.workflow.start(EventCancellationWorkflow, {
+    const handle = await d.client.workflow.start<EventCancellationWorkflowType>(EVENT_CANCELLATION_WORKFLOW, {
       workflowId: eventCancellationWorkflowId(eventId),
       taskQueue: d.taskQueue,
       args: [{ eventId }],
@@ -33,7 +33,7 @@ export function refundRoutes(app: Express, d: { internal: RequestHandler; client
   });
 
   app.post('/internal/reservations/:id/refund', d.internal, async (req, res) => {
-    const { reason } = parse(z.object({ reason: z.string().min(1).max(200) }), req.body);
+    const { reason } = parse(RefundBody, req.body);
     const r = await d.store.markRefunded(id(req.params.id), reason);
     if (!r) throw conflict('NOT_REFUNDABLE', 'only a confirmed reservation can be refunded');
     res.json(r);

@@ -1,17 +1,19 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { createSeatView } from '../catalog/seat-view';
+import { authClient, catalogClient, checkinClient } from '../../contracts/clients';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
 import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
 import { createBookings } from './bookings';
+import { createSeatClaims } from './seat-claims';
 import { createSessionEvents } from './session-events';
-import { createCallMeter } from './call-meter';
-import { createTemporalBulkhead } from './temporal-bulkhead';
+import { createCallMeter } from './flow-control/call-meter';
+import { createTemporalBulkhead } from './flow-control/temporal-bulkhead';
 import { createBookingStore } from './store';
-import { createWaitingRoom, overflowRate } from './waiting-room';
+import { overflowRate } from './waiting-room/admission-math';
+import { createWaitingRoom } from './waiting-room/waiting-room';
 
 export function startBookingService(cfg: Config<'booking'>): Promise<RunningServer> {
   return startService('booking', cfg, async (kit) => {
@@ -21,7 +23,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
     const redis = kit.redis(cfg.REDIS_URL);
-    const catalog = createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN);
+    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
     const settings = {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,
@@ -70,9 +72,13 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       sessionEvents: createSessionEvents(catalog),
       logger: kit.logger,
       serviceToken: cfg.SERVICE_TOKEN,
-      reportClients: { catalog, checkin: createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN), auth: createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN) },
+      clients: {
+        catalog,
+        checkin: checkinClient(createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN)),
+        auth: authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN)),
+      },
       verifyToken: await kit.tokenVerifier(cfg),
-      bookings: createBookings(client, store, settings, createSeatView(redis), bulkhead, kit.logger),
+      bookings: createBookings(client, store, settings, createSeatClaims(redis), bulkhead, kit.logger),
     });
   });
 }

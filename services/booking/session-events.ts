@@ -1,16 +1,16 @@
-import type { ServiceClient } from '../shared/service-client';
+import type { CatalogClient } from '../../contracts/clients';
 
 /**
  * Which event a session belongs to, asked of the catalog once per session
  * (a session never moves to another event, so the answer is cached for good).
  */
-export function createSessionEvents(catalog: ServiceClient) {
+export function createSessionEvents(catalog: CatalogClient) {
   const known = new Map<string, Promise<string>>();
   return {
     eventOf(sessionId: string): Promise<string> {
       let found = known.get(sessionId);
       if (!found) {
-        found = catalog.request<{ eventId: string }>('GET', `/internal/sessions/${sessionId}`).then((s) => s.eventId);
+        found = catalog.session(sessionId).then((s) => s.eventId);
         // A failed lookup is asked again next time, not remembered.
         found.catch(() => known.delete(sessionId));
         known.set(sessionId, found);

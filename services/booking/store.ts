@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { inTransaction } from '../shared/db';
-import { signTicketCode } from '../shared/ticket-code';
-import type { Reservation, Ticket } from '../../workflows/types';
+import type { Reservation, Ticket } from '../../contracts/domain';
+import { signTicketCode } from './tickets/ticket-code';
 
 const reservationView = (r: any): Reservation => ({
   id: r.id,

@@ -8,7 +8,7 @@ import { parse, uuid } from '../shared/validation';
 import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, HoldBody, ListEventsQuery, OrganizerEventsQuery,
   ReservationSeatsBody, UpdateEventBody,
-} from './schemas';
+} from '../../contracts/catalog';
 import { cancellationRoutes } from './cancellation-routes';
 import type { SeatHolds } from './seat-holds';
 import type { SeatMaps } from './seat-map';
@@ -76,7 +76,7 @@ export function createCatalogApp(d: CatalogDeps): Express {
 
   catalogReportRoutes(app, d);
   app.use(authenticate(d.verifyToken));
-  // Catalog changes are organizers' work (API.md); ownership is checked per object.
+  // Catalog changes are organizers' work (the route table's roles); ownership is checked per object.
   const organizer = requireRole('organizer');
 
   app.post('/api/v1/venues', organizer, async (req, res) => {

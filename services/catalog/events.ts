@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { z } from 'zod';
 import { conflict, notFound } from '../shared/errors';
 import { sessionsOf } from './sessions';
-import type { CreateEventBody, ListEventsQuery, OrganizerEventsQuery, UpdateEventBody } from './schemas';
+import type { CreateEventBody, ListEventsQuery, OrganizerEventsQuery, UpdateEventBody } from '../../contracts/catalog';
 
 const eventView = (r: any) => ({
   id: r.id as string,

@@ -1,7 +1,7 @@
 import type { Db } from '../shared/db';
 import type { z } from 'zod';
 import { badRequest } from '../shared/errors';
-import type { CreateHallBody } from './schemas';
+import type { CreateHallBody } from '../../contracts/catalog';
 
 /** Anything that runs a query: the pool or a client inside a transaction. */
 export type { Db };

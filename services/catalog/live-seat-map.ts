@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
 import type { Logger } from '../shared/logger';
 import type { SeatMaps } from './seat-map';
-import type { SeatChange } from './seat-view';
+import type { SeatChange } from '../../contracts/seat-view';
 
 /**
  * Live seat maps: Server-Sent Events fed by Redis pub/sub, so every change

@@ -1,8 +1,8 @@
 import type { Express } from 'express';
+import type { Pool } from 'pg';
 import { requireService } from '../shared/auth';
 import { notFound } from '../shared/errors';
 import { parse, uuid } from '../shared/validation';
-import type { CatalogDeps } from './app';
 
 /**
  * Seat counts for the booking service's reports. A held seat whose
@@ -22,7 +22,7 @@ const INVENTORY = `
    GROUP BY s.id
    ORDER BY s.starts_at, s.id`;
 
-export function catalogReportRoutes(app: Express, d: Pick<CatalogDeps, 'pool' | 'serviceToken'>): void {
+export function catalogReportRoutes(app: Express, d: { pool: Pool; serviceToken: string }): void {
   const internal = requireService(d.serviceToken);
 
   app.get('/internal/events/:id/inventory', internal, async (req, res) => {

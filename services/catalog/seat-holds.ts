@@ -2,9 +2,10 @@ import type { Pool } from 'pg';
 import { inTransaction } from '../shared/db';
 import type { Db } from './layout';
 import type { Logger } from '../shared/logger';
-import type { SeatChange, SeatView, StoredStatus } from './seat-view';
-import type { HeldSeat } from '../../workflows/types';
-import { fromCents, toCents, type Money } from '../shared/money';
+import type { HoldResult, Seat, SellResult } from '../../contracts/domain';
+import type { SeatChange, StoredStatus } from '../../contracts/seat-view';
+import type { SeatView } from './seat-view';
+import { fromCents, toCents, type Money } from '../../contracts/money';
 
 export interface SeatRow {
   seat_id: string;
@@ -17,7 +18,7 @@ export interface SeatRow {
 }
 
 /** A seat row (joined with its tier) as the API shows it. */
-export const toSeat = (r: SeatRow): HeldSeat => ({
+export const toSeat = (r: SeatRow): Seat => ({
   seatId: r.seat_id,
   section: r.section,
   row: r.row_label,
@@ -42,15 +43,6 @@ const toChange = (r: ChangeRow): SeatChange => ({
   heldUntil: r.held_until,
   reservationId: r.reservation_id,
 });
-
-export type HoldResult =
-  | { ok: true; seats: HeldSeat[]; total: Money; heldUntil: string }
-  | { ok: false; code: 'SEAT_UNAVAILABLE'; unavailable: string[] }
-  | { ok: false; code: 'SESSION_NOT_ON_SALE' }
-  | { ok: false; code: 'SOLD_OUT'; available: number }
-  | { ok: false; code: 'UNKNOWN_AREA' };
-
-export type SellResult = { ok: true } | { ok: false; code: 'HOLD_LOST'; lost: string[] } | { ok: false; code: 'SESSION_NOT_ON_SALE' };
 
 // A seat can be held when it is free, when its hold has lapsed, or when this
 // same reservation already holds it (a retried activity).

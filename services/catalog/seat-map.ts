@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Pool } from 'pg';
 import type { Logger } from '../shared/logger';
-import type { AreaView, SeatView as SeatOnMap } from './schemas';
+import type { AreaView, SeatView as SeatOnMap } from '../../contracts/catalog';
 import { toSeat, type SeatHolds, type SeatRow } from './seat-holds';
-import { isTaken, type SeatState, type SeatView } from './seat-view';
-import type { Availability } from './sessions';
+import { isTaken, type SeatState } from '../../contracts/seat-view';
+import type { SeatView } from './seat-view';
+import type { Availability } from '../../contracts/catalog';
 
 type Placed = Omit<SeatOnMap, 'status'>;
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { bookingClient } from '../../contracts/clients';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
 import { createServiceClient } from '../shared/service-client';
@@ -14,7 +15,7 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
   return startService('catalog', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'catalog', join(__dirname, 'migrations'));
     const redis = kit.redis(cfg.REDIS_URL);
-    const booking = createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN);
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
     const view = createSeatView(redis);
     const holds = createSeatHolds(pool, view, kit.logger, createSeatPublisher(redis));
     const seatMaps = createSeatMaps({ pool, holds, view, logger: kit.logger });
@@ -31,7 +32,7 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
         sessionIds.forEach(seatMaps.forget);
         await Promise.all(sessionIds.map((id) => view.invalidate(id)));
       },
-      startRefunds: (eventId) => booking.request<{ workflowId: string }>('POST', `/internal/events/${eventId}/cancellation`),
+      startRefunds: booking.startEventCancellation,
       serviceToken: cfg.SERVICE_TOKEN,
       verifyToken: await kit.tokenVerifier(cfg),
     });

@@ -2,14 +2,10 @@ import type { Pool } from 'pg';
 import type { z } from 'zod';
 import { inTransaction } from '../shared/db';
 import { badRequest, conflict, notFound } from '../shared/errors';
+import type { Availability, SessionInfo } from '../../contracts/catalog';
 import type { Db } from './layout';
-import type { CreateSessionBody } from './schemas';
+import type { CreateSessionBody } from '../../contracts/catalog';
 
-export interface Availability {
-  available: number;
-  reserved: number;
-  sold: number;
-}
 
 const TIERS = 'SELECT session_id, name, price::text AS price, currency, sections, capacity FROM catalog.price_tiers t WHERE session_id = ANY($1::uuid[]) ORDER BY t.price DESC, name';
 
@@ -154,7 +150,8 @@ export function createSessionStore(pool: Pool) {
       });
     },
 
-    async session(id: string) {
+    /** GET /internal/sessions/:id */
+    async session(id: string): Promise<SessionInfo | undefined> {
       const { rows } = await pool.query(
         `SELECT s.*, e.organizer_id, e.status AS event_status, e.title AS event_title, h.name AS hall_name, v.name AS venue_name, v.city AS venue_city
          FROM catalog.sessions s JOIN catalog.events e ON e.id = s.event_id

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { inTransaction, PG, pgCode } from '../shared/db';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { hallsOf, insertSeats, planSeats, type Db, type HallView } from './layout';
-import type { CreateHallBody, CreateVenueBody, HallLayoutBody } from './schemas';
+import type { CreateHallBody, CreateVenueBody, HallLayoutBody } from '../../contracts/catalog';
 
 const venueView = (r: any) => ({
   id: r.id as string,

@@ -4,19 +4,19 @@ import { authenticate, currentUser, requireRole, requireService, type VerifyToke
 import { HttpError, notFound } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
-import type { ServiceClient } from '../shared/service-client';
+import type { BookingClient, CatalogClient } from '../../contracts/clients';
 import { parse, uuid } from '../shared/validation';
 import type { Admissions } from './admissions';
 import { checkinKit } from './checkin-kit';
 import { ask, assertMayScan, type Door } from './door';
-import { ScanBody } from './schemas';
+import { ScanBody } from '../../contracts/checkin';
 
 export interface CheckinDeps {
   pool: Pool;
   admissions: Admissions;
   door: Door;
-  booking: ServiceClient;
-  catalog: ServiceClient;
+  booking: BookingClient;
+  catalog: CatalogClient;
   masterKey: string;
   verifyToken: VerifyToken;
   serviceToken: string;
@@ -49,13 +49,13 @@ export function createCheckinApp(d: CheckinDeps): Express {
 
   app.get('/api/v1/events/:id/checkin-kit', scanner, async (req, res) => {
     const eventId = id(req);
-    const owner = await ask('catalog', () => d.catalog.request<{ organizerId: string }>('GET', `/internal/events/${eventId}/inventory`)).catch((err) => {
+    const owner = await ask('catalog', () => d.catalog.inventory(eventId)).catch((err) => {
       if (err instanceof HttpError && err.status === 404) throw notFound('event');
       throw err;
     });
     await assertMayScan(currentUser(req), async () => owner.organizerId);
     const [voided, admitted] = await Promise.all([
-      ask('booking', () => d.booking.request<{ ticketIds: string[] }>('GET', `/internal/events/${eventId}/voided-tickets`)),
+      ask('booking', () => d.booking.voidedTickets(eventId)),
       d.admissions.admittedTicketIds(eventId),
     ]);
     d.logger.info({ eventId, userId: currentUser(req).userId }, 'check-in kit issued');

@@ -1,4 +1,4 @@
-import { eventTicketKey } from '../shared/ticket-code';
+import { eventTicketKey } from '../../contracts/ticket-code';
 
 /**
  * What an offline scanner needs for one event: the event's key (verifies

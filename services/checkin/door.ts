@@ -1,7 +1,7 @@
 import { hasRole, type Principal } from '../shared/auth';
 import { forbidden, HttpError } from '../shared/errors';
-import type { ServiceClient } from '../shared/service-client';
-import { verifyTicketCode, type TicketClaims } from '../shared/ticket-code';
+import type { BookingClient, CatalogClient } from '../../contracts/clients';
+import { isWellFormedTicketCode, verifyTicketCode, type TicketClaims } from '../../contracts/ticket-code';
 import type { Admissions } from './admissions';
 
 /**
@@ -10,20 +10,8 @@ import type { Admissions } from './admissions';
  */
 const BOOKING_TIMEOUT_MS = 20_000;
 
-/** The ticket as booking stores it (GET /internal/tickets/:id). */
-export interface StoredTicket {
-  id: string;
-  eventId?: string;
-  sessionId: string;
-  seat: unknown;
-  status: 'valid' | 'void';
-  voidedAt?: string;
-  voidReason?: string;
-}
-
 export type InvalidReason = 'malformed' | 'bad-signature' | 'unknown-ticket' | 'claims-mismatch' | 'voided';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DETAIL: Record<InvalidReason, string> = {
   malformed: 'this is not a ticket code of this platform',
   'bad-signature': 'the code\'s signature does not verify: it was altered or forged',
@@ -37,9 +25,7 @@ export const invalidTicket = (reason: InvalidReason, extra: Record<string, unkno
 
 /** Why a code does not verify: its shape, or (well-formed) its signature. */
 export function checkCode(masterKey: string, code: string): TicketClaims | InvalidReason {
-  const parts = code.split('.');
-  const wellFormed = parts.length === 5 && parts[0] === 'TKT2' && parts.slice(1, 4).every((p) => UUID.test(p)) && /^[\w-]{43}$/.test(parts[4]!);
-  if (!wellFormed) return 'malformed';
+  if (!isWellFormedTicketCode(code)) return 'malformed';
   return verifyTicketCode(masterKey, code) ?? 'bad-signature';
 }
 
@@ -56,15 +42,15 @@ export async function ask<T>(what: string, call: () => Promise<T>): Promise<T> {
 interface DoorDeps {
   masterKey: string;
   admissions: Admissions;
-  booking: ServiceClient;
-  catalog: ServiceClient;
+  booking: BookingClient;
+  catalog: CatalogClient;
 }
 
 /**
  * Who may work a door: staff at any event, an organizer at their own events.
- * Admins are deliberately not scanners (API.md: "staff, organizer of the
- * event"); an admin who must scan grants themself `staff`, which the audit
- * log records.
+ * Admins are deliberately not scanners (the public contract names "staff,
+ * organizer of the event"); an admin who must scan grants themself `staff`,
+ * which the audit log records.
  */
 export async function assertMayScan(user: Principal, ownerOf: () => Promise<string | undefined>): Promise<void> {
   if (hasRole(user, 'staff')) return;
@@ -75,12 +61,12 @@ export async function assertMayScan(user: Principal, ownerOf: () => Promise<stri
 /** One scan at a door: verify, authorize, check the ticket's state with booking, admit once. */
 export function createDoor(d: DoorDeps) {
   const ticketOf = (id: string) =>
-    ask('booking', () => d.booking.request<StoredTicket>('GET', `/internal/tickets/${id}`, undefined, { timeoutMs: BOOKING_TIMEOUT_MS })).catch((err) => {
+    ask('booking', () => d.booking.ticketState(id, { timeoutMs: BOOKING_TIMEOUT_MS })).catch((err) => {
       if (err instanceof HttpError && err.status === 404) return undefined;
       throw err;
     });
   const sessionOwner = (sessionId: string) =>
-    ask('catalog', () => d.catalog.request<{ organizerId: string }>('GET', `/internal/sessions/${sessionId}`))
+    ask('catalog', () => d.catalog.session(sessionId))
       .then((s) => s.organizerId)
       .catch((err) => {
         if (err instanceof HttpError && err.status === 404) return undefined;

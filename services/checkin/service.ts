@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { bookingClient, catalogClient } from '../../contracts/clients';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
 import { createServiceClient } from '../shared/service-client';
@@ -11,8 +12,8 @@ export function startCheckinService(cfg: Config<'checkin'>): Promise<RunningServ
   return startService('checkin', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'checkin', join(__dirname, 'migrations'));
     const admissions = createAdmissions(pool);
-    const booking = createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN);
-    const catalog = createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN);
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
+    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
     return createCheckinApp({
       pool,
       admissions,

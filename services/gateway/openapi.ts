@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../shared/auth';
+import { ROLES } from '../../contracts/auth';
 import { ROUTES, type RouteSpec } from './routes';
 
 const schema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any' });

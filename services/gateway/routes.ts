@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import {
   ApplicationList, ApplicationView, AssignRoleBody, AuditLogPage, AuditLogQuery, Jwks, ListApplicationsQuery, LoginBody,
-  LogoutBody, RefreshBody, RegisterBody, RejectApplicationBody, SubmitApplicationBody, TokenPair, UserView,
-} from '../auth/schemas';
-import { ConfirmBody, ReserveBody } from '../booking/schemas';
-import { QueuePlace, QueueStatus, RoomBody, RoomView } from '../booking/waiting-room-schemas';
+  LogoutBody, RefreshBody, RegisterBody, RejectApplicationBody, Role, SubmitApplicationBody, TokenPair, UserView,
+} from '../../contracts/auth';
+import { ConfirmBody, QueuePlace, QueueStatus, ReserveBody, RoomBody, RoomView } from '../../contracts/booking';
 import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, ListEventsQuery, OrganizerEventsQuery, SeatMap,
   UpdateEventBody,
-} from '../catalog/schemas';
-import { Admitted, CheckinKit, ScanBody } from '../checkin/schemas';
-import type { Role } from '../shared/auth';
+} from '../../contracts/catalog';
+import { Admitted, CheckinKit, ScanBody } from '../../contracts/checkin';
 
 export type Upstream = 'auth' | 'catalog' | 'booking' | 'checkin';
 

@@ -6,7 +6,7 @@ import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import type { Metrics } from '../shared/metrics';
 import { parse } from '../shared/validation';
-import { ListQuery, NotificationRequest } from './schemas';
+import { ListQuery, NotificationRequest } from '../../contracts/notification';
 import type { MessageStore } from './store';
 
 export interface NotificationDeps {

@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
+import type { TicketDocument } from '../../contracts/booking';
+import type { NotificationRequest } from '../../contracts/notification';
 import type { Config } from '../shared/config';
-import { renderTicketsPdf } from '../shared/ticket-pdf';
-import type { NotificationRequest } from './schemas';
 import { renderEmail } from './templates';
 
 /** Sends one notification; resolves to the SMTP Message-ID. */
@@ -9,9 +9,12 @@ export type SendNotification = (req: NotificationRequest, createdAt: Date) => Pr
 
 export const attachmentName = (reservationId: string) => `tickets-${reservationId}.pdf`;
 
+/** Renders tickets as a PDF: booking's, which owns tickets and their documents. */
+export type RenderTicketsPdf = (tickets: TicketDocument[]) => Promise<Buffer>;
+
 /** The PDF pages of a confirmation: one per ticket, dated by the message so a retry renders the same file. */
-export function ticketsPdf(req: NotificationRequest, createdAt: Date): Promise<Buffer> {
-  return renderTicketsPdf(
+export function ticketsPdf(render: RenderTicketsPdf, req: NotificationRequest, createdAt: Date): Promise<Buffer> {
+  return render(
     (req.tickets ?? []).map((t) => ({
       ticketId: t.id,
       code: t.code,
@@ -32,7 +35,7 @@ export function ticketsPdf(req: NotificationRequest, createdAt: Date): Promise<B
  * a pool of dead sockets. The timeouts bound one attempt well inside the
  * dispatcher's lease.
  */
-export function createMailer(cfg: Config<'notification'>): { send: SendNotification; close: () => void } {
+export function createMailer(cfg: Config<'notification'>, renderPdf: RenderTicketsPdf): { send: SendNotification; close: () => void } {
   const transport = nodemailer.createTransport({
     host: cfg.SMTP_HOST,
     port: cfg.SMTP_PORT,
@@ -46,7 +49,7 @@ export function createMailer(cfg: Config<'notification'>): { send: SendNotificat
     const email = renderEmail(req);
     const attachments =
       req.kind === 'confirmed' && req.tickets?.length
-        ? [{ filename: attachmentName(req.reservation.id), content: await ticketsPdf(req, createdAt), contentType: 'application/pdf' }]
+        ? [{ filename: attachmentName(req.reservation.id), content: await ticketsPdf(renderPdf, req, createdAt), contentType: 'application/pdf' }]
         : [];
     const info = await transport.sendMail({
       from: cfg.MAIL_FROM,

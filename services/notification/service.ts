@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { bookingClient } from '../../contracts/clients';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
+import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createNotificationApp, deliveryCounter } from './app';
 import { startDispatcher } from './dispatcher';
@@ -11,7 +13,8 @@ export function startNotificationService(cfg: Config<'notification'>): Promise<R
   return startService('notification', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'notification', join(__dirname, 'migrations'));
     const store = createMessageStore(pool, cfg.NOTIFY_QUEUE);
-    const mailer = createMailer(cfg);
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
+    const mailer = createMailer(cfg, booking.ticketsPdf);
     kit.onClose(() => mailer.close());
     let wake = () => undefined as void;
     const { app, metrics } = createNotificationApp({ pool, store, serviceToken: cfg.SERVICE_TOKEN, logger: kit.logger, onQueued: () => wake() });

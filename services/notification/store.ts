@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
-import type { DeliveryStatus, NotificationKind, NotificationRequest, NotificationView } from './schemas';
+import type { NotificationKind } from '../../contracts/domain';
+import type { DeliveryStatus, NotificationRequest, NotificationView } from '../../contracts/notification';
 
 /** A message a dispatcher has claimed: it holds the lease until it records the outcome. */
 export interface ClaimedMessage {

@@ -1,5 +1,5 @@
-import { seatLabel } from '../shared/ticket-pdf';
-import type { NotificationKind, NotificationRequest } from './schemas';
+import { seatLabel, type NotificationKind } from '../../contracts/domain';
+import type { NotificationRequest } from '../../contracts/notification';
 
 export interface RenderedEmail {
   subject: string;

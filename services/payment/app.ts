@@ -7,7 +7,7 @@ import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse, uuid } from '../shared/validation';
 import type { Provider } from './provider';
-import { IntentBody } from './schemas';
+import { IntentBody } from '../../contracts/payment';
 
 export interface PaymentDeps {
   pool: Pool;

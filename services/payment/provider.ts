@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { inTransaction, type Db } from '../shared/db';
 import { conflict, HttpError } from '../shared/errors';
-import type { IntentBody, PaymentIntent } from './schemas';
+import type { PaymentIntent } from '../../contracts/domain';
+import type { IntentBody } from '../../contracts/payment';
 
 /**
  * The mock provider's card network: what each test token does.

@@ -1,11 +1,10 @@
 import { type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
+import { ROLES, type Role } from '../../contracts/auth';
 import { forbidden, unauthorized } from './errors';
 import { jwkToKey, JWT_ALGORITHM, type PublicJwk } from './jwks';
 
-export const ROLES = ['customer', 'organizer', 'staff', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface Principal {
   userId: string;

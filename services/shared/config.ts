@@ -127,6 +127,8 @@ export const schemas = {
   notification: z.object({
     ...base,
     ...database,
+    /** Renders the PDF tickets attached to a confirmation (booking owns tickets). */
+    BOOKING_URL: url,
     SMTP_HOST: z.string().min(1),
     SMTP_PORT: port.default(1025),
     /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */

@@ -3,8 +3,16 @@ import { fromProblem } from './errors';
 import { REQUEST_ID_HEADER } from './http';
 import { SERVICE_TOKEN_HEADER } from './auth';
 
+export interface CallOptions {
+  requestId?: string;
+  timeoutMs?: number;
+}
+
 export interface ServiceClient {
-  request<T>(method: string, path: string, body?: unknown, opts?: { requestId?: string; timeoutMs?: number }): Promise<T>;
+  /** A JSON answer, parsed. */
+  request<T>(method: string, path: string, body?: unknown, opts?: CallOptions): Promise<T>;
+  /** A binary answer (a PDF), as it came. */
+  requestBytes(method: string, path: string, body?: unknown, opts?: CallOptions): Promise<Buffer>;
 }
 
 /**
@@ -13,26 +21,35 @@ export interface ServiceClient {
  * code, so callers (activities) can tell a business "no" from a failure.
  * undici's request() rather than fetch(): several such calls make up every
  * booking, and fetch's web-streams machinery costs several times the CPU.
+ * Callers use the typed clients of contracts/clients.ts, never paths.
  */
 export function createServiceClient(baseUrl: string, serviceToken: string): ServiceClient {
   const base = baseUrl.replace(/\/$/, '');
-  return {
-    async request<T>(method: string, path: string, body?: unknown, opts: { requestId?: string; timeoutMs?: number } = {}) {
-      const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: serviceToken, accept: 'application/json' };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (opts.requestId) headers[REQUEST_ID_HEADER] = opts.requestId;
-      const timeout = opts.timeoutMs ?? 10_000;
-      const res = await request(`${base}${path}`, {
-        method: method as Dispatcher.HttpMethod,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
-      });
+  async function call(method: string, path: string, body: unknown, opts: CallOptions, accept: string) {
+    const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: serviceToken, accept };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.requestId) headers[REQUEST_ID_HEADER] = opts.requestId;
+    const timeout = opts.timeoutMs ?? 10_000;
+    const res = await request(`${base}${path}`, {
+      method: method as Dispatcher.HttpMethod,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    if (res.statusCode < 200 || res.statusCode >= 300) {
       const text = await res.body.text();
-      const parsed: unknown = text ? JSON.parse(text) : undefined;
-      if (res.statusCode < 200 || res.statusCode >= 300) throw fromProblem(parsed, res.statusCode);
-      return parsed as T;
+      throw fromProblem(text ? JSON.parse(text) : undefined, res.statusCode);
+    }
+    return res;
+  }
+  return {
+    async request<T>(method: string, path: string, body?: unknown, opts: CallOptions = {}) {
+      const text = await (await call(method, path, body, opts, 'application/json')).body.text();
+      return (text ? JSON.parse(text) : undefined) as T;
+    },
+    async requestBytes(method: string, path: string, body?: unknown, opts: CallOptions = {}) {
+      return Buffer.from(await (await call(method, path, body, opts, '*/*')).body.arrayBuffer());
     },
   };
 }

@@ -1,6 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createBookingActivities } from '../../activities/booking';
 import { createRefundActivities } from '../../activities/refunds';
+import { authClient, bookingClient, catalogClient, notificationClient, paymentClient } from '../../contracts/clients';
 import type { Config } from '../shared/config';
 import { createServiceClient } from '../shared/service-client';
 import { WORKFLOW_BUNDLE } from './bundle';
@@ -12,8 +13,9 @@ export interface BookingWorkerOptions {
 
 export async function createBookingWorker(cfg: Config<'worker'>, o: BookingWorkerOptions = {}) {
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const catalog = createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN);
-  const booking = createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN);
+  const client = (url: string) => createServiceClient(url, cfg.SERVICE_TOKEN);
+  const catalog = catalogClient(client(cfg.CATALOG_URL));
+  const booking = bookingClient(client(cfg.BOOKING_URL));
   const worker = await Worker.create({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
@@ -25,9 +27,9 @@ export async function createBookingWorker(cfg: Config<'worker'>, o: BookingWorke
       ...createBookingActivities({
         catalog,
         booking,
-        payment: createServiceClient(cfg.PAYMENT_URL, cfg.SERVICE_TOKEN),
-        notification: createServiceClient(cfg.NOTIFICATION_URL, cfg.SERVICE_TOKEN),
-        auth: createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN),
+        payment: paymentClient(client(cfg.PAYMENT_URL)),
+        notification: notificationClient(client(cfg.NOTIFICATION_URL)),
+        auth: authClient(client(cfg.AUTH_URL)),
       }),
     },
   });

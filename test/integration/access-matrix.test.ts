@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { signIn, type SignedIn } from '../../devstack/api-client';
 import { ROUTES } from '../../services/gateway/routes';
-import type { Role } from '../../services/shared/auth';
+import type { Role } from '../../contracts/auth';
 import { startStack, type Stack } from '../support/stack';
 
 /**
- * Who may call what, written from API.md, independently of the gateway's
+ * Who may call what, written from the public contract, independently of the gateway's
  * route table: every route of the table must be here and every route here
  * must be served, so a route cannot be added without deciding its access.
  */

@@ -1,4 +1,4 @@
-import { createCallMeter } from '../../services/booking/call-meter';
+import { createCallMeter } from '../../services/booking/flow-control/call-meter';
 import { createRedis, redisReady } from '../../services/shared/redis';
 import { testInfra } from '../infra-env';
 

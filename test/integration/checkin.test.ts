@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { signTicketCode, verifyTicketCode } from '../../services/shared/ticket-code';
+import { verifyTicketCode } from '../../contracts/ticket-code';
+import { signTicketCode } from '../../services/booking/tickets/ticket-code';
 import type { SignedIn } from '../../devstack/api-client';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import type { NotificationRequest } from '../../services/notification/schemas';
+import type { NotificationRequest } from '../../contracts/notification';
 import { startNotificationService } from '../../services/notification/service';
 import { loadConfig } from '../../services/shared/config';
 import { testInfra } from '../infra-env';
@@ -230,6 +230,7 @@ describe('notification service', () => {
         LOG_LEVEL: 'silent',
         SERVICE_TOKEN: stack.secrets.serviceToken,
         DATABASE_URL: testInfra().databaseUrl,
+        BOOKING_URL: stack.urls.booking,
         SMTP_HOST: '127.0.0.1',
         SMTP_PORT: String(deadPort),
         NOTIFY_QUEUE: `notify-failing-${randomUUID()}`,

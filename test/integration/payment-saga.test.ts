@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { bookingWorkflowId } from '../../contracts/booking-workflow';
 import { signWebhook } from '../../services/shared/webhook-signature';
+import { keepHistory } from '../support/histories';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from '../support/stack';
@@ -108,6 +110,7 @@ describe('payment saga', () => {
       const again = await confirm(b, 'tok_visa');
       expect(again.status).toBe(200);
       expect(again.body.tickets).toHaveLength(1);
+      await keepHistory('booking-slow-payment.json', stack.temporal.workflow.getHandle(bookingWorkflowId(b.id)));
     });
 
     it('confirming twice at once charges once and issues one set of tickets', async () => {
@@ -211,6 +214,7 @@ describe('payment saga', () => {
       const l = await ledger(stack, id);
       expect(l.refunds).toBe(0);
       expectConsistent(l, 1);
+      await keepHistory('booking-late-payment-sold.json', stack.temporal.workflow.getHandle(bookingWorkflowId(id)));
     });
 
     it('a late success whose seats were taken meanwhile ends in a refund, never in a charge without a ticket', async () => {
@@ -231,6 +235,7 @@ describe('payment saga', () => {
       const rivals = await ledger(stack, taken.id);
       expectConsistent(rivals, 1);
       expect(rivals.reservation).toBe('confirmed');
+      await keepHistory('booking-late-payment-refunded.json', stack.temporal.workflow.getHandle(bookingWorkflowId(id)));
     });
   });
 });

@@ -1,4 +1,4 @@
-import { createQueuePresence } from '../../services/booking/queue-presence';
+import { createQueuePresence } from '../../services/booking/waiting-room/queue-presence';
 import { createRedis, redisReady } from '../../services/shared/redis';
 import { testInfra } from '../infra-env';
 

@@ -1,5 +1,5 @@
 import type { SignedIn } from '../../devstack/api-client';
-import { fromCents, toCents } from '../../services/shared/money';
+import { fromCents, toCents } from '../../contracts/money';
 import { inDays, organizerKit, seatState } from '../support/organizer';
 import { startStack, type Stack } from '../support/stack';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import Redis from 'ioredis';
-import { createSeatView } from '../../services/catalog/seat-view';
+import { createSeatClaims } from '../../services/booking/seat-claims';
 import { eventually } from '../support/eventually';
 import { testInfra } from '../infra-env';
 import { smallSession } from '../support/catalog';
@@ -178,33 +178,33 @@ describe('seat-map view in Redis', () => {
   });
 
   it('claims seats for one reservation at a time: others are refused until the claim is released or lapses', async () => {
-    const view = createSeatView(redis);
+    const claims = createSeatClaims(redis);
     const sessionId = randomUUID();
     const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
     const [r1, r2] = [randomUUID(), randomUUID()];
-    expect(await view.claim(sessionId, [a, b], r1, 10_000)).toEqual([]);
-    expect(await view.claim(sessionId, [a, b], r1, 10_000)).toEqual([]); // the same reservation again
-    expect((await view.claim(sessionId, [b, c], r2, 10_000)).sort()).toEqual([b]);
+    expect(await claims.claim(sessionId, [a, b], r1, 10_000)).toEqual([]);
+    expect(await claims.claim(sessionId, [a, b], r1, 10_000)).toEqual([]); // the same reservation again
+    expect((await claims.claim(sessionId, [b, c], r2, 10_000)).sort()).toEqual([b]);
     // Refused means nothing claimed: c is still free for a third reservation.
-    expect(await view.claim(sessionId, [c], randomUUID(), 10_000)).toEqual([]);
-    await view.releaseClaims(sessionId, [a, b], r2); // not r2's: nothing happens
-    expect(await view.claim(sessionId, [a], r2, 10_000)).toEqual([a]);
-    await view.releaseClaims(sessionId, [a, b], r1);
-    expect(await view.claim(sessionId, [a, b], r2, 80)).toEqual([]);
+    expect(await claims.claim(sessionId, [c], randomUUID(), 10_000)).toEqual([]);
+    await claims.releaseClaims(sessionId, [a, b], r2); // not r2's: nothing happens
+    expect(await claims.claim(sessionId, [a], r2, 10_000)).toEqual([a]);
+    await claims.releaseClaims(sessionId, [a, b], r1);
+    expect(await claims.claim(sessionId, [a, b], r2, 80)).toEqual([]);
     await new Promise((r) => setTimeout(r, 150));
-    expect(await view.claim(sessionId, [a, b], r1, 10_000)).toEqual([]);
+    expect(await claims.claim(sessionId, [a, b], r1, 10_000)).toEqual([]);
   });
 
   it('refuses, in a built view, seats taken or unknown, and lets the holder claim its own held seats', async () => {
     const organizer = await stack.newUserWithRole('organizer');
     const { sessionId, seats } = await smallSession(stack.api, organizer.token);
     await served(sessionId); // builds the view
-    const view = createSeatView(redis);
+    const claims = createSeatClaims(redis);
     const holder = randomUUID();
     await internal(`/sessions/${sessionId}/holds`, { reservationId: holder, seatIds: [seats[5]!.seatId], heldUntil: new Date(Date.now() + 600_000).toISOString() });
     const unknown = randomUUID();
-    expect((await view.claim(sessionId, [seats[5]!.seatId, seats[6]!.seatId, unknown], randomUUID(), 10_000)).sort()).toEqual([seats[5]!.seatId, unknown].sort());
-    expect(await view.claim(sessionId, [seats[5]!.seatId], holder, 10_000)).toEqual([]);
+    expect((await claims.claim(sessionId, [seats[5]!.seatId, seats[6]!.seatId, unknown], randomUUID(), 10_000)).sort()).toEqual([seats[5]!.seatId, unknown].sort());
+    expect(await claims.claim(sessionId, [seats[5]!.seatId], holder, 10_000)).toEqual([]);
   });
 
   it('of buyers racing for the same seat, one holds it and only one workflow starts', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SignedIn } from '../../devstack/api-client';
-import { signAdmissionToken, verifyAdmissionToken } from '../../services/booking/waiting-room-tokens';
+import { signAdmissionToken, verifyAdmissionToken } from '../../services/booking/waiting-room/tokens';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';
 import { seatState } from '../support/organizer';

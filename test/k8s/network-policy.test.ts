@@ -81,7 +81,7 @@ describe.each([
     expect(mismatches).toEqual([]);
     // Not vacuous: the map has both kinds of pairs.
     expect(allowed(policies, pod('gateway'), pod('booking'), httpPort('booking'))).toBe(true);
-    expect(allowed(policies, pod('notification'), pod('booking'), httpPort('booking'))).toBe(false);
+    expect(allowed(policies, pod('payment'), pod('catalog'), httpPort('catalog'))).toBe(false);
   });
 
   it('PostgreSQL, Redis and Temporal take connections only from the units whose config names them', () => {

@@ -7,11 +7,13 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 export const HISTORIES = join(__dirname, '../fixtures/histories');
 
 /**
- * Keeps a workflow's history for the replay test when RECORD_HISTORIES=1.
- * Names carry the workflow version they were recorded with: histories of
- * earlier versions stay, so patches keep being replayed.
+ * Keeps a finished workflow's history for the replay test when
+ * RECORD_HISTORIES=1. Once a workflow version has been deployed, its
+ * histories stay: a later change must keep replaying them (README,
+ * "Changing a workflow").
  */
 export async function keepHistory(file: string, handle: WorkflowHandle): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
+  await handle.result().catch(() => undefined);
   writeFileSync(join(HISTORIES, file), historyToJSON(await handle.fetchHistory()));
 }

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkinKit } from '../../services/checkin/checkin-kit';
 import { checkCode } from '../../services/checkin/door';
-import { signTicketCode, verifyTicketCode } from '../../services/shared/ticket-code';
+import { verifyTicketCode } from '../../contracts/ticket-code';
+import { signTicketCode } from '../../services/booking/tickets/ticket-code';
 
 describe('the offline check-in kit', () => {
   const master = randomBytes(24).toString('base64url');

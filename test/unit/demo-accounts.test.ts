@@ -1,4 +1,4 @@
-import { RegisterBody } from '../../services/auth/schemas';
+import { RegisterBody } from '../../contracts/auth';
 import { DEMO_ADMIN } from '../../contracts/platform';
 import { DEMO_ACCOUNTS } from '../../devstack/seed';
 

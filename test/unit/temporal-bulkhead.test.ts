@@ -1,4 +1,4 @@
-import { createTemporalBulkhead } from '../../services/booking/temporal-bulkhead';
+import { createTemporalBulkhead } from '../../services/booking/flow-control/temporal-bulkhead';
 import { HttpError } from '../../services/shared/errors';
 
 /** A call that resolves when told to, recording when it started. */

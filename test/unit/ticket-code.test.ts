@@ -1,4 +1,5 @@
-import { eventTicketKey, signTicketCode, verifyTicketCode } from '../../services/shared/ticket-code';
+import { eventTicketKey, verifyTicketCode } from '../../contracts/ticket-code';
+import { signTicketCode } from '../../services/booking/tickets/ticket-code';
 
 const KEY = 'k'.repeat(32);
 const CLAIMS = {

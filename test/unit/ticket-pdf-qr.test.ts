@@ -1,7 +1,8 @@
 import { inflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
-import { qrRuns, renderTicketsPdf, type QrRun, type TicketPdfInput } from '../../services/shared/ticket-pdf';
-import { signTicketCode } from '../../services/shared/ticket-code';
+import type { TicketDocument } from '../../contracts/booking';
+import { qrRuns, renderTicketsPdf, type QrRun } from '../../services/booking/tickets/ticket-pdf';
+import { signTicketCode } from '../../services/booking/tickets/ticket-code';
 
 const longCode = signTicketCode('local-dev-master-key', {
   ticketId: '7b3e9a44-1f0e-4c59-8f5e-3a2b1c0d9e12',
@@ -9,7 +10,7 @@ const longCode = signTicketCode('local-dev-master-key', {
   sessionId: 'c4d5e6f7-a8b9-4c0d-8e1f-2a3b4c5d6e7f',
 });
 
-const ticket = (code: string, seat = 12): TicketPdfInput => ({
+const ticket = (code: string, seat = 12): TicketDocument => ({
   ticketId: `7b3e9a44-1f0e-4c59-8f5e-3a2b1c0d9e${String(seat).padStart(2, '0')}`,
   code,
   eventTitle: 'Symphony Under the Stars',

@@ -1,7 +1,8 @@
-import { renderTicketsPdf, type TicketPdfInput } from '../../services/shared/ticket-pdf';
+import type { TicketDocument } from '../../contracts/booking';
+import { renderTicketsPdf } from '../../services/booking/tickets/ticket-pdf';
 import { pdfText } from '../support/pdf-text';
 
-const ticket = (over: Partial<TicketPdfInput> & { seatNumber?: number } = {}): TicketPdfInput => ({
+const ticket = (over: Partial<TicketDocument> & { seatNumber?: number } = {}): TicketDocument => ({
   ticketId: `7b3e9a44-1f0e-4c59-8f5e-3a2b1c0d9e${String(over.seatNumber ?? 12).padStart(2, '0')}`,
   code: `tkt.v1.payload-${over.seatNumber ?? 12}.signature`,
   eventTitle: 'Symphony Under the Stars',

@@ -4,8 +4,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { createBookingActivities } from '../../activities/booking';
+import { cancelUpdate, confirmUpdate, holdUpdate, stateQuery } from '../../contracts/booking-workflow';
+import { authClient, bookingClient, catalogClient, notificationClient, paymentClient } from '../../contracts/clients';
 import { createServiceClient } from '../../services/shared/service-client';
-import { BookingWorkflow, cancelUpdate, confirmUpdate, holdUpdate, stateQuery } from '../../workflows/booking';
+import { BookingWorkflow } from '../../workflows/booking';
 import { testInfra } from '../infra-env';
 import { smallSession } from '../support/catalog';
 import { gaSession } from '../support/general-admission';
@@ -57,11 +59,11 @@ describe('BookingWorkflow (time-skipping)', () => {
     userId = (await stack.newCustomer()).user.id;
     const client = (name: 'catalog' | 'booking' | 'payment' | 'notification' | 'auth') => createServiceClient(stack.urls[name], stack.secrets.serviceToken);
     const real = createBookingActivities({
-      catalog: client('catalog'),
-      booking: client('booking'),
-      payment: client('payment'),
-      notification: client('notification'),
-      auth: client('auth'),
+      catalog: catalogClient(client('catalog')),
+      booking: bookingClient(client('booking')),
+      payment: paymentClient(client('payment')),
+      notification: notificationClient(client('notification')),
+      auth: authClient(client('auth')),
     });
     activities = { ...real, createPaymentIntent: (a) => (chargeFault ?? real.createPaymentIntent)(a) };
     await startWorker();
@@ -107,8 +109,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     return (cause as ApplicationFailure).type;
   };
 
-  /** The current version's histories are the lean-confirm patch's. */
-  const keepLeanHistory = (name: string, handle: WorkflowHandle) => keepHistory(`lean-${name}.json`, handle);
+  const keepBookingHistory = (name: string, handle: WorkflowHandle) => keepHistory(`booking-${name}.json`, handle);
 
   it('holds for exactly HOLD_TTL = 10 minutes, then expires and releases the seats', async () => {
     const { handle, seatIds, reservation } = await book(2);
@@ -131,7 +132,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     const ms = (e: typeof started) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
     expect(ms(fired) - ms(started)).toBeGreaterThanOrEqual(HOLD_TTL_MS);
     expect(ms(fired) - ms(started)).toBeLessThan(HOLD_TTL_MS + 1_000);
-    await keepLeanHistory('expired', handle);
+    await keepBookingHistory('expired', handle);
   });
 
   it('confirm before expiry charges, sells the seats and issues tickets', async () => {
@@ -144,7 +145,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'sold', reservation_id: reservation.id })));
     const charges = await stack.pool.query(`SELECT amount::text, status FROM payment.charges WHERE reference = $1`, [reservation.id]);
     expect(charges.rows).toEqual([{ amount: reservation.total.amount, status: 'succeeded' }]);
-    await keepLeanHistory('confirmed', handle);
+    await keepBookingHistory('confirmed', handle);
   });
 
   it('confirm after expiry is refused with RESERVATION_EXPIRED and charges nothing', async () => {
@@ -159,7 +160,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual([{ status: 'available', reservation_id: null }]);
     const charges = await stack.pool.query('SELECT 1 FROM payment.charges WHERE reference = $1', [reservation.id]);
     expect(charges.rowCount).toBe(0);
-    await keepLeanHistory('late-confirm-refused', handle);
+    await keepBookingHistory('late-confirm-refused', handle);
   });
 
   it('a confirm retried after a lost charge answer reuses the charge: one charge, one set of tickets', async () => {
@@ -167,7 +168,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     const keys: string[] = [];
     chargeFault = async (a) => {
       keys.push(a.idempotencyKey);
-      await createServiceClient(stack.urls.payment, stack.secrets.serviceToken).request('POST', '/internal/payment-intents', {
+      await paymentClient(createServiceClient(stack.urls.payment, stack.secrets.serviceToken)).createIntent({
         idempotencyKey: a.idempotencyKey,
         reference: a.reservationId,
         amount: a.amount,
@@ -196,7 +197,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual([{ status: 'held', reservation_id: reservation.id }]);
     expect((await handle.result()).phase).toBe('expired');
     expect(await seatRows(seatIds)).toEqual([{ status: 'available', reservation_id: null }]);
-    await keepLeanHistory('declined-then-expired', handle);
+    await keepBookingHistory('declined-then-expired', handle);
   });
 
   it('cancel releases the seats at once', async () => {
@@ -205,7 +206,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(cancelled.status).toBe('cancelled');
     expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'available', reservation_id: null })));
     expect((await handle.result()).phase).toBe('cancelled');
-    await keepLeanHistory('cancelled', handle);
+    await keepBookingHistory('cancelled', handle);
   });
 
   it('general admission: the hold picks the places, confirm sells exactly those and issues a ticket per place', async () => {
@@ -262,6 +263,7 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(tickets.every((t) => t.seat.section === 'Floor' && t.seat.row === 'GA')).toBe(true);
     expect((await handle.result()).phase).toBe('confirmed');
     expect(await rowsOf()).toEqual(ids.map(() => ({ status: 'sold', reservation_id: reservationId })));
-    await keepLeanHistory('ga-confirmed', handle);
+    await keepBookingHistory('ga-confirmed', handle);
+    await keepBookingHistory('hold-refused', other);
   });
 });

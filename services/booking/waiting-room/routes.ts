@@ -1,0 +1,44 @@
+import type { Express, Request } from 'express';
+import { z } from 'zod';
+import { RoomBody } from '../../../contracts/booking';
+import { currentUser, requireRole } from '../../shared/auth';
+import { notFound } from '../../shared/errors';
+import { parse, uuid } from '../../shared/validation';
+import type { WaitingRoom } from './waiting-room';
+
+const sessionParam = (req: Request) => parse(uuid, req.params.id, 'path.id');
+const tokenParam = (req: Request) => parse(z.string().min(1).max(300), req.params.token, 'path.token');
+
+/** The waiting room's public routes (the admission it requires is checked by POST /api/v1/reservations). */
+export function waitingRoomRoutes(app: Express, room: WaitingRoom): void {
+  const organizer = requireRole('organizer');
+  const customer = requireRole('customer');
+
+  app.put('/api/v1/sessions/:id/waiting-room', organizer, async (req, res) => {
+    const sessionId = sessionParam(req);
+    const body = parse(RoomBody, req.body);
+    res.json(await room.configure(currentUser(req), sessionId, body));
+  });
+
+  app.get('/api/v1/sessions/:id/waiting-room', async (req, res) => {
+    const sessionId = sessionParam(req);
+    const r = await room.room(sessionId);
+    if (!r) {
+      const s = await room.session(sessionId);
+      if (s.eventStatus === 'draft' && s.organizerId !== req.user?.userId) throw notFound('session');
+    }
+    res.json(await room.view(sessionId, r));
+  });
+
+  app.post('/api/v1/sessions/:id/queue', customer, async (req, res) => {
+    res.status(201).json(await room.join(currentUser(req), sessionParam(req)));
+  });
+
+  app.get('/api/v1/queue/:token', async (req, res) => {
+    res.json(await room.status(room.place(currentUser(req), tokenParam(req))));
+  });
+
+  app.get('/api/v1/queue/:token/live', async (req, res) => {
+    await room.live(room.place(currentUser(req), tokenParam(req)), req, res);
+  });
+}
