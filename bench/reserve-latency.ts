@@ -7,12 +7,13 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { apiClient, signIn } from '../devstack/api-client';
+import { devPort } from '../devstack/dev-env';
 import { DEMO_ACCOUNTS, DEMO_EVENT_TITLE } from '../devstack/seed';
 import { percentile } from './load';
 
 const { values } = parseArgs({
   options: {
-    gateway: { type: 'string', default: 'http://127.0.0.1:8080' },
+    gateway: { type: 'string', default: `http://127.0.0.1:${devPort('gateway')}` },
     requests: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '10' },
   },

@@ -17,6 +17,11 @@ import {
   type ServiceName,
 } from '../contracts/platform';
 import type { Infra } from './infra';
+import { DEV_PORT_OFFSET } from './infra/options';
+
+/** A service's port in the local stack (the platform's, moved by DEV_PORT_OFFSET). */
+export const devPort = (name: ServiceName) => SERVICE_PORTS[name] + DEV_PORT_OFFSET;
+const DEV_SMTP_PORT = MAIL_SINK_SMTP_PORT + DEV_PORT_OFFSET;
 
 /** Dependencies first: each service is started once those before it answer /readyz. */
 export const START_ORDER: readonly ServiceName[] = ['auth', 'catalog', 'payment', 'mail-sink', 'notification', 'booking', 'checkin', 'worker', 'gateway'];
@@ -105,7 +110,7 @@ export function serviceEnv(
   secrets: DevSecrets,
   opts: ServiceEnvOptions = {},
 ): Record<string, string> {
-  const port = (n: ServiceName) => opts.ports?.[n] ?? SERVICE_PORTS[n];
+  const port = (n: ServiceName) => opts.ports?.[n] ?? devPort(n);
   const url = (n: ServiceName) => `http://127.0.0.1:${port(n)}`;
 
   const env: Record<string, string> = {
@@ -166,13 +171,13 @@ export function serviceEnv(
         DATABASE_URL: infra.databaseUrl,
         BOOKING_URL: url('booking'),
         SMTP_HOST: '127.0.0.1',
-        SMTP_PORT: String(opts.smtpPort ?? MAIL_SINK_SMTP_PORT),
+        SMTP_PORT: String(opts.smtpPort ?? DEV_SMTP_PORT),
       });
       break;
     case 'mail-sink':
       // No service token or keys: it only ever sees local test mail.
       for (const k of ['AUTH_JWKS_URL', 'JWT_ISSUER', 'JWT_AUDIENCE', 'SERVICE_TOKEN']) delete env[k];
-      env.SMTP_PORT = String(opts.smtpPort ?? MAIL_SINK_SMTP_PORT);
+      env.SMTP_PORT = String(opts.smtpPort ?? DEV_SMTP_PORT);
       break;
     case 'checkin':
       Object.assign(env, {

@@ -37,7 +37,7 @@ bash devstack/install-tools.sh
 case "$cmd" in
   up)
     # Already up: let up.js say so without rebuilding under the running services.
-    if [ -f dist/devstack/up.js ] && node -e "fetch('http://127.0.0.1:8080/readyz',{signal:AbortSignal.timeout(2000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
+    if [ -f dist/devstack/up.js ] && node -e "fetch('http://127.0.0.1:'+(8080+Number(process.env.DEV_PORT_OFFSET||0))+'/readyz',{signal:AbortSignal.timeout(2000)}).then((r)=>process.exit(r.ok?0:1),()=>process.exit(1))"; then
       exec node dist/devstack/up.js "$@"
     fi
     npm run build

@@ -13,13 +13,13 @@ import path from 'node:path';
 import { DEV_INFRA_OPTIONS, type Infra, infraUrls, startInfra, stopInfra } from './infra';
 import { isAlive, portInUse, readPid, sleep, tail, terminate } from './infra/processes';
 import { REPO_ROOT } from '../services/shared/repo-root';
-import { DEMO_ADMIN, SERVICE_PORTS, serviceEntry, type ServiceName } from '../contracts/platform';
-import { loadOrCreateDevSecrets, serviceEnv, START_ORDER } from './dev-env';
+import { DEMO_ADMIN, serviceEntry, type ServiceName } from '../contracts/platform';
+import { devPort, loadOrCreateDevSecrets, serviceEnv, START_ORDER } from './dev-env';
 import { LOG_DIR, RUN_DIR, servicePidFile, stopDevServices, UP_CMDLINE, UP_PID_FILE } from './down';
 import { seedDemo } from './seed';
 
 const o = { ...DEV_INFRA_OPTIONS, log: (l: string) => console.log(`[infra] ${l}`) };
-const GATEWAY = `http://127.0.0.1:${SERVICE_PORTS.gateway}`;
+const GATEWAY = `http://127.0.0.1:${devPort('gateway')}`;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 /**
@@ -56,7 +56,7 @@ async function httpOk(url: string, timeoutMs = 2000): Promise<boolean> {
 }
 
 function printUrls(infra: Infra): void {
-  const g = `http://localhost:${SERVICE_PORTS.gateway}`;
+  const g = `http://localhost:${devPort('gateway')}`;
   console.log(
     [
       '',
@@ -64,7 +64,7 @@ function printUrls(infra: Infra): void {
       `  API docs     ${g}/docs`,
       `  OpenAPI      ${g}/openapi.json`,
       `  Temporal UI  ${infra.temporalUiUrl ?? '(headless)'}`,
-      `  Mail         http://localhost:${SERVICE_PORTS['mail-sink']}  (every email the platform sends, caught locally)`,
+      `  Mail         http://localhost:${devPort('mail-sink')}  (every email the platform sends, caught locally)`,
       `  Demo admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}  (local-development default)`,
       `  Logs         ${path.relative(process.cwd(), LOG_DIR) || LOG_DIR}/<service>.log`,
       '',
@@ -100,7 +100,7 @@ function startService(name: ServiceName, infra: Infra, secrets: ReturnType<typeo
 }
 
 async function waitReady(name: ServiceName): Promise<void> {
-  const url = `http://127.0.0.1:${SERVICE_PORTS[name]}/readyz`;
+  const url = `http://127.0.0.1:${devPort(name)}/readyz`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (shuttingDown || !children.has(name)) return;
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
   await stopDevServices(log);
   const taken: string[] = [];
   for (const name of START_ORDER) {
-    if (await portInUse(SERVICE_PORTS[name])) taken.push(`${name} :${SERVICE_PORTS[name]}`);
+    if (await portInUse(devPort(name))) taken.push(`${name} :${devPort(name)}`);
   }
   if (taken.length) throw new Error(`ports already in use by other processes: ${taken.join(', ')}`);
 
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
 
   for (const name of START_ORDER) {
     if (shuttingDown) return;
-    log(`starting ${name} on :${SERVICE_PORTS[name]}`);
+    log(`starting ${name} on :${devPort(name)}`);
     startService(name, infra, secrets);
     await waitReady(name);
   }

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { apiClient, signIn } from '../../devstack/api-client';
+import { devPort } from '../../devstack/dev-env';
 import { DEMO_ADMIN, TEMPORAL_NAMESPACE } from '../../contracts/platform';
 import { DEV_INFRA_OPTIONS, infraUrls } from '../../devstack/infra';
 import { REPO_ROOT } from '../../services/shared/repo-root';
@@ -57,7 +58,7 @@ Usage: npm run bench:flash-sale -- [options]
   --skip-baselines          no baselines (and no ratios)
   --max-hold-ttl-seconds N  refuse to run when the stack's holds last longer (default 120)
   --no-results-row          do not add a row to bench/RESULTS.md
-  --gateway URL             default http://127.0.0.1:8080
+  --gateway URL             default http://127.0.0.1:8080 (moved by DEV_PORT_OFFSET)
   --database-url URL        the dev PostgreSQL (the audit reads it)
   --temporal HOST:PORT      the dev Temporal server
   --help`;
@@ -80,7 +81,7 @@ const { values: v } = parseArgs({
     'skip-baselines': { type: 'boolean', default: false },
     'max-hold-ttl-seconds': { type: 'string', default: '120' },
     'no-results-row': { type: 'boolean', default: false },
-    gateway: { type: 'string', default: 'http://127.0.0.1:8080' },
+    gateway: { type: 'string', default: `http://127.0.0.1:${devPort('gateway')}` },
     'database-url': { type: 'string', default: dev.databaseUrl },
     temporal: { type: 'string', default: dev.temporalAddress },
     help: { type: 'boolean', default: false },

@@ -24,15 +24,22 @@ export const TOOLS = {
   testServer: path.join(REPO_ROOT, '.tools', 'bin', 'temporal-test-server'),
 } as const;
 
+/**
+ * DEV_PORT_OFFSET (e.g. 100) moves every port of `npm run up` (servers and
+ * services) and its data folder, so a second checkout can run its own stack
+ * beside the first. Unset, the stack is on the ports the README lists.
+ */
+export const DEV_PORT_OFFSET = Number(process.env.DEV_PORT_OFFSET ?? 0);
+
 // Every port sits below the kernel's ephemeral range (32768-60999 here): a
 // port inside it can be taken by any outgoing connection, and the server
 // then fails to bind.
 export const DEV_INFRA_OPTIONS: InfraOptions = {
-  dataDir: path.join(REPO_ROOT, '.data', 'dev'),
-  pgPort: 15432,
-  redisPort: 16379,
-  temporalPort: 7233,
-  temporalUiPort: 8233,
+  dataDir: path.join(REPO_ROOT, '.data', DEV_PORT_OFFSET ? `dev-${DEV_PORT_OFFSET}` : 'dev'),
+  pgPort: 15432 + DEV_PORT_OFFSET,
+  redisPort: 16379 + DEV_PORT_OFFSET,
+  temporalPort: 7233 + DEV_PORT_OFFSET,
+  temporalUiPort: 8233 + DEV_PORT_OFFSET,
 };
 
 /**
