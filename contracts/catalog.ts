@@ -110,6 +110,69 @@ export const SeatMap = z.object({
   counts: z.object({ available: z.number().int(), reserved: z.number().int(), sold: z.number().int() }),
 });
 
+/**
+ * A session's static seat layout, the first half of its seat map: what never
+ * changes while tickets sell. Immutable per `layoutVersion` (a hash of its
+ * content): GET /sessions/{id}/layout?version=<v> may be cached for good.
+ * Seats are listed by section, then row; in a row, `seatIds[k]` is seat
+ * number k + 1. A row's seats sit at (x + k, y) in seat-pitch units: rows
+ * centred, sections stacked with a one-row gap. That order is the order of
+ * the availability bitmap (contracts/availability.ts).
+ */
+export const SessionLayout = z.object({
+  sessionId: z.uuid(),
+  layoutVersion: z.string(),
+  tiers: z.array(z.object({ name: z.string(), price: Money })),
+  sections: z.array(
+    z.object({
+      name: z.string(),
+      rows: z.array(
+        z.object({
+          label: z.string(),
+          /** Index into tiers. */
+          tier: z.number().int(),
+          x: z.number(),
+          y: z.number(),
+          seatIds: z.array(z.uuid()),
+        }),
+      ),
+    }),
+  ),
+  /** Standing areas: sold as counts, not places. */
+  areas: z.array(z.object({ area: z.string(), tier: z.number().int(), capacity: z.number().int() })),
+  /** Seats in the bitmap: every row's seats, in order. */
+  seatCount: z.number().int(),
+  width: z.number(),
+  height: z.number(),
+});
+export type SessionLayout = z.infer<typeof SessionLayout>;
+
+const Counts = z.object({ available: z.number().int(), reserved: z.number().int(), sold: z.number().int() });
+
+/**
+ * The second half: which seats are free now, a few KB for a stadium, with
+ * a version that changes when any seat does (its ETag; 304 while unchanged).
+ */
+export const SeatAvailability = z.object({
+  sessionId: z.uuid(),
+  /** The layout these bits are in the order of. */
+  layoutVersion: z.string(),
+  /** Changes whenever a seat's status does. */
+  version: z.string(),
+  encoding: z.literal('2bit-base64').describe('two bits per seat in layout order, seat i at bits 2·(i mod 4) of byte ⌊i/4⌋: 0 available, 1 reserved, 2 sold'),
+  seats: z.string(),
+  areas: z.array(Counts.extend({ area: z.string() })),
+  /** Numbered seats only; each area has its own counts. */
+  counts: Counts,
+});
+export type SeatAvailability = z.infer<typeof SeatAvailability>;
+
+/** GET /sessions/{id}/layout: with the version the availability names, the answer may be cached for good. */
+export const LayoutQuery = z.strictObject({ version: z.string().min(1).max(64).optional() });
+
+/** GET /sessions/{id}/seat-map/live: the whole seats as they change, or the compact availability and its deltas. */
+export const LiveSeatMapQuery = z.strictObject({ format: z.enum(['seats', 'availability']).default('seats') });
+
 // ---- internal (service to service) ------------------------------------------
 
 export const HoldBody = z.union([
@@ -153,7 +216,7 @@ export interface SessionInfo {
  * reserved until its end, then as available). GET /internal/sessions/:id/places
  * answers it: the waiting room's sold-out test.
  */
-export interface Availability {
+export interface PlaceCounts {
   available: number;
   reserved: number;
   sold: number;

@@ -15,6 +15,7 @@ import type { SeatMaps } from './seat-map';
 import type { LiveSeatMap } from './live-seat-map';
 import type { CatalogStore } from './store';
 import { catalogReportRoutes } from './report-routes';
+import { seatMapRoutes } from './seat-map-routes';
 
 export interface CatalogDeps {
   pool: Pool;
@@ -69,12 +70,13 @@ export function createCatalogApp(d: CatalogDeps): Express {
   });
   // The waiting room tells its queue when a session is sold out; read from the cached seat map.
   app.get('/internal/sessions/:id/places', internal, async (req, res) => {
-    const map = await d.seatMaps.serialized(id(req));
-    if (!map) throw notFound('session');
-    res.json(map.places);
+    const snapshot = await d.seatMaps.snapshot(id(req));
+    if (!snapshot) throw notFound('session');
+    res.json(snapshot.places);
   });
 
   catalogReportRoutes(app, d);
+  seatMapRoutes(app, d);
   app.use(authenticate(d.verifyToken));
   // Catalog changes are organizers' work (the route table's roles); ownership is checked per object.
   const organizer = requireRole('organizer');
@@ -173,19 +175,6 @@ export function createCatalogApp(d: CatalogDeps): Express {
     if (!session || session.eventStatus === 'draft') throw notFound('session');
     const { organizerId: _o, eventStatus: _e, ...view } = session;
     res.json(view);
-  });
-
-  app.get('/api/v1/sessions/:id/seat-map/live', async (req, res) => {
-    if (!(await d.liveSeatMap(id(req), req, res))) throw notFound('session');
-  });
-
-  app.get('/api/v1/sessions/:id/seat-map', async (req, res) => {
-    const map = await d.seatMaps.serialized(id(req));
-    if (!map) throw notFound('session');
-    res.set('ETag', map.etag).vary('Accept-Encoding').type('application/json');
-    if (req.fresh) return void res.status(304).end();
-    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') return void res.set('Content-Encoding', 'gzip').send(map.gzipped());
-    res.send(map.body);
   });
 
   return finishApp(app, d.logger);

@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
 import type { Logger } from '../shared/logger';
-import type { SeatMaps } from './seat-map';
+import { packStatuses, STATUS_CODE, toBase64 } from '../../contracts/availability';
+import { availabilityVersion, type SeatMaps } from './seat-map';
 import type { SeatChange } from '../../contracts/seat-view';
 
 /**
@@ -10,6 +11,11 @@ import type { SeatChange } from '../../contracts/seat-view';
  * A client first gets the whole map ("snapshot"), then each change
  * ("seats"). A hold that lapses is a change no one commits: each stream
  * notices it on its own within a second and sends the seat as available.
+ *
+ * `?format=availability` speaks the compact seat map instead: first the
+ * availability ("availability", as GET /availability answers it), then
+ * deltas against it ("changes": [seat index in the layout, status code]
+ * pairs, and the counts of any standing area that moved).
  */
 
 export type LiveStatus = 'available' | 'reserved' | 'sold';
@@ -75,7 +81,7 @@ export function createLiveSeatMaps(d: LiveDeps) {
   }
 
   /** GET /api/v1/sessions/:id/seat-map/live */
-  return async function stream(sessionId: string, req: Request, res: Response): Promise<boolean> {
+  return async function stream(sessionId: string, req: Request, res: Response, format: 'seats' | 'availability' = 'seats'): Promise<boolean> {
     const versions = new Map<string, number>();
     const lapses = new Map<string, number>(); // seatId → heldUntil (ms) of reserved seats
     const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
@@ -91,26 +97,30 @@ export function createLiveSeatMaps(d: LiveDeps) {
       if (!ready) return void pending.push(seats);
       const newer = seats.filter((s) => (versions.get(s.seatId) ?? -1) < s.version);
       newer.forEach(track);
-      if (newer.length) send('seats', { changes: newer });
+      if (newer.length) sendChanges(newer);
     });
     const map = await d.seatMaps.getLive(sessionId);
     if (!map) {
       stop();
       return false;
     }
+    const compact = format === 'availability' ? compactEvents(map) : undefined;
+    const sendChanges = (changes: LiveSeat[]) => (compact ? send('changes', compact.delta(changes)) : send('seats', { changes }));
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no', // tells proxies not to buffer the stream
     });
-    send('snapshot', map);
+    if (compact) send('availability', compact.availability);
+    else send('snapshot', { sessionId: map.sessionId, counts: map.counts, areas: map.areas, seats: map.seats });
     map.seats.forEach(track);
+    map.places.forEach(track);
     ready = true;
     for (const seats of pending) {
       const newer = seats.filter((s) => (versions.get(s.seatId) ?? -1) < s.version);
       newer.forEach(track);
-      if (newer.length) send('seats', { changes: newer });
+      if (newer.length) sendChanges(newer);
     }
 
     const lapseTimer = setInterval(() => {
@@ -122,7 +132,7 @@ export function createLiveSeatMaps(d: LiveDeps) {
           lapsed.push({ seatId, status: 'available', version: versions.get(seatId) ?? 0 });
         }
       }
-      if (lapsed.length) send('seats', { changes: lapsed });
+      if (lapsed.length) sendChanges(lapsed);
     }, LAPSE_CHECK_MS);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     req.on('close', () => {
@@ -131,5 +141,46 @@ export function createLiveSeatMaps(d: LiveDeps) {
       stop();
     });
     return true;
+  };
+}
+
+type LiveMap = NonNullable<Awaited<ReturnType<SeatMaps['getLive']>>>;
+
+/** The compact stream of one client: its availability, then deltas by seat index (and area counts). */
+function compactEvents(map: LiveMap) {
+  const index = new Map(map.layout.seats.map((s, i) => [s.seatId, i]));
+  const placeArea = new Map(map.places.map((p) => [p.seatId, p.area]));
+  const placeStatus = new Map(map.places.map((p) => [p.seatId, p.status]));
+  const areas = new Map(map.areas.map((a) => [a.area, { area: a.area, available: a.available, reserved: a.reserved, sold: a.sold }]));
+  const bits = toBase64(packStatuses(map.seats.map((s) => STATUS_CODE[s.status])));
+  const areaCounts = [...areas.values()].map((a) => ({ ...a }));
+  return {
+    availability: {
+      sessionId: map.sessionId,
+      layoutVersion: map.layout.version,
+      version: availabilityVersion(map.layout.version, bits, areaCounts),
+      encoding: '2bit-base64',
+      seats: bits,
+      areas: areaCounts,
+      counts: map.counts,
+    },
+    delta(changes: LiveSeat[]) {
+      const seats: [number, number][] = [];
+      const moved = new Set<string>();
+      for (const c of changes) {
+        const i = index.get(c.seatId);
+        if (i !== undefined) seats.push([i, STATUS_CODE[c.status]]);
+        const area = placeArea.get(c.seatId);
+        const was = placeStatus.get(c.seatId);
+        if (area && was && was !== c.status) {
+          const counts = areas.get(area)!;
+          counts[was]--;
+          counts[c.status]++;
+          placeStatus.set(c.seatId, c.status);
+          moved.add(area);
+        }
+      }
+      return { changes: seats, ...(moved.size ? { areas: [...moved].map((a) => areas.get(a)!) } : {}) };
+    },
   };
 }

@@ -1,45 +1,48 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Pool } from 'pg';
-import type { Logger } from '../shared/logger';
-import type { AreaView, SeatView as SeatOnMap } from '../../contracts/catalog';
-import { toSeat, type SeatHolds, type SeatRow } from './seat-holds';
+import { packStatuses, STATUS_CODE, toBase64 } from '../../contracts/availability';
+import type { AreaView, PlaceCounts, SeatView as SeatOnMap } from '../../contracts/catalog';
 import { isTaken, type SeatState } from '../../contracts/seat-view';
+import type { Logger } from '../shared/logger';
+import { toSeat, type SeatHolds, type SeatRow } from './seat-holds';
+import { packLayout, type AreaPlaces, type Layout } from './seat-layout';
 import type { SeatView } from './seat-view';
-import type { Availability } from '../../contracts/catalog';
 
-type Placed = Omit<SeatOnMap, 'status'>;
-
-/** A general-admission area's layout: its places' ids (seat rows owned by the session, see migration 004). */
-interface AreaLayout {
-  area: string;
-  tier: string;
-  price: Placed['price'];
-  placeIds: string[];
-}
-/** A seat map's JSON bytes, and what they were built from. */
-export interface SerializedSeatMap {
-  /** The seat view's revision the map was built at (NaN when built from PostgreSQL). */
-  revision: number;
-  /** The map is true until then (ms since the epoch), unless the revision moves on: the first live hold ends. */
-  validUntil: number;
+/** Bytes served as they are, with their ETag. */
+export interface Served {
   body: Buffer;
   etag: string;
-  /** Every place of the session, numbered seats and standing areas together. */
-  places: Availability;
-  /** The body gzipped, compressed once per map. */
-  gzipped(): Buffer;
 }
 
-interface Layout {
-  seats: Placed[];
-  areas: AreaLayout[];
+/**
+ * A session's seat states at one moment, serialized for every reader of it:
+ * the compact availability at once, the whole JSON seat map (and its gzip)
+ * only if someone asks for it.
+ */
+export interface SeatMapSnapshot {
+  /** The seat view's revision the snapshot was built at (NaN when built from PostgreSQL). */
+  revision: number;
+  /** The snapshot is true until then (ms since the epoch), unless the revision moves on: the first live hold ends. */
+  validUntil: number;
+  /** Every place of the session, numbered seats and standing areas together. */
+  places: PlaceCounts;
+  layout: Layout;
+  availability: Served;
+  /** GET /sessions/{id}/seat-map: every seat with its tier, price and status. */
+  map(): Served & { gzipped(): Buffer };
 }
 
 // A session's seats, tiers and prices do not change once it has sales, and
 // before that only by a layout change; caching them briefly keeps the seat
 // map, the hottest read of a flash sale, to one Redis call.
 const LAYOUT_TTL_MS = 30_000;
+
+/** An availability's version: its states' own hash, so equal states have equal versions on every replica. */
+export const availabilityVersion = (layoutVersion: string, bits: string, areas: unknown) =>
+  createHash('sha1').update(layoutVersion).update(bits).update(JSON.stringify(areas)).digest('base64url').slice(0, 16);
+
+const etagOf = (body: Buffer) => `"${createHash('sha1').update(body).digest('base64url')}"`;
 
 export interface SeatMapDeps {
   pool: Pool;
@@ -69,13 +72,14 @@ export function createSeatMaps(d: SeatMapDeps) {
     );
     let result: Layout | undefined;
     if (visible.rowCount) {
-      const areas = new Map<string, AreaLayout>();
+      const areas = new Map<string, AreaPlaces>();
       for (const r of rows.filter((x) => x.ga)) {
         let a = areas.get(r.section);
         if (!a) areas.set(r.section, (a = { area: r.section, tier: r.tier, price: { amount: r.price, currency: r.currency }, placeIds: [] }));
         a.placeIds.push(r.seat_id);
       }
-      result = { seats: rows.filter((x) => !x.ga).map(toSeat), areas: [...areas.values()].sort((x, y) => x.area.localeCompare(y.area)) };
+      const seats = rows.filter((x) => !x.ga).map(toSeat);
+      result = packLayout(sessionId, seats, [...areas.values()].sort((x, y) => x.area.localeCompare(y.area)));
     }
     layouts.set(sessionId, { at: Date.now(), layout: result });
     return result;
@@ -126,46 +130,64 @@ export function createSeatMaps(d: SeatMapDeps) {
       counts[status]++;
       return { seat: { ...seat, status }, state: s };
     });
+    const places: { area: string; placeId: string; status: SeatOnMap['status']; state: SeatState | undefined }[] = [];
     const areas: AreaView[] = plan.areas.map(({ placeIds, ...a }) => {
       const c = { available: 0, reserved: 0, sold: 0 };
-      for (const placeId of placeIds) c[statusOf(state.get(placeId))]++;
+      for (const placeId of placeIds) {
+        const s = state.get(placeId);
+        const status = statusOf(s);
+        c[status]++;
+        places.push({ area: a.area, placeId, status, state: s });
+      }
       return { ...a, capacity: placeIds.length, ...c };
     });
-    return { withStatus, counts, areas, revision, validUntil };
+    return { layout: plan, withStatus, counts, areas, places, revision, validUntil };
   }
 
   /**
-   * The seat map serialized once per change of its seats: every reader of an
-   * unchanged map gets the same bytes (and their gzip), so a flash sale's
-   * thousands of reads cost one build per change, not one per read. A read
-   * never gets a map older than the seat changes committed before it began:
-   * it waits for a build that started after it, when the one in flight is older.
+   * Seat states serialized once per change of the seats: every reader of an
+   * unchanged session gets the same bytes, so a flash sale's thousands of
+   * reads cost one build per change, not one per read. A read never gets
+   * states older than the seat changes committed before it began: it waits
+   * for a build that started after it, when the one in flight is older.
    */
-  const serializedMaps = new Map<string, SerializedSeatMap>();
-  const builds = new Map<string, Promise<SerializedSeatMap | undefined>>();
+  const snapshots = new Map<string, SeatMapSnapshot>();
+  const builds = new Map<string, Promise<SeatMapSnapshot | undefined>>();
 
-  async function build(sessionId: string): Promise<SerializedSeatMap | undefined> {
-    const map = await current(sessionId);
-    if (!map) return undefined;
-    const body = Buffer.from(JSON.stringify({ sessionId, seats: map.withStatus.map((x) => x.seat), areas: map.areas, counts: map.counts }));
-    let gzip: Buffer | undefined;
-    const places = map.areas.reduce(
+  async function build(sessionId: string): Promise<SeatMapSnapshot | undefined> {
+    const now = await current(sessionId);
+    if (!now) return undefined;
+    const places = now.areas.reduce(
       (t, a) => ({ available: t.available + a.available, reserved: t.reserved + a.reserved, sold: t.sold + a.sold }),
-      map.counts,
+      now.counts,
     );
-    const built: SerializedSeatMap = {
-      revision: map.revision,
-      validUntil: map.validUntil,
-      body,
+    const bits = toBase64(packStatuses(now.withStatus.map((x) => STATUS_CODE[x.seat.status])));
+    const areas = now.areas.map(({ area, available, reserved, sold }) => ({ area, available, reserved, sold }));
+    const version = availabilityVersion(now.layout.version, bits, areas);
+    const body = Buffer.from(
+      JSON.stringify({ sessionId, layoutVersion: now.layout.version, version, encoding: '2bit-base64', seats: bits, areas, counts: now.counts }),
+    );
+    let map: ReturnType<SeatMapSnapshot['map']> | undefined;
+    const snapshot: SeatMapSnapshot = {
+      revision: now.revision,
+      validUntil: now.validUntil,
       places,
-      etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
-      gzipped: () => (gzip ??= gzipSync(body)),
+      layout: now.layout,
+      availability: { body, etag: `"${version}"` },
+      map: () => {
+        if (!map) {
+          const full = Buffer.from(JSON.stringify({ sessionId, seats: now.withStatus.map((x) => x.seat), areas: now.areas, counts: now.counts }));
+          let gzip: Buffer | undefined;
+          map = { body: full, etag: etagOf(full), gzipped: () => (gzip ??= gzipSync(full)) };
+        }
+        return map;
+      },
     };
-    if (Number.isFinite(map.revision)) serializedMaps.set(sessionId, built);
-    return built;
+    if (Number.isFinite(now.revision)) snapshots.set(sessionId, snapshot);
+    return snapshot;
   }
 
-  function nextBuild(sessionId: string): Promise<SerializedSeatMap | undefined> {
+  function nextBuild(sessionId: string): Promise<SeatMapSnapshot | undefined> {
     let b = builds.get(sessionId);
     if (!b) {
       b = build(sessionId).finally(() => builds.delete(sessionId));
@@ -178,14 +200,17 @@ export function createSeatMaps(d: SeatMapDeps) {
     /** Drops a session's cached layout (its hall's layout changed). */
     forget: (sessionId: string) => {
       layouts.delete(sessionId);
-      serializedMaps.delete(sessionId);
+      snapshots.delete(sessionId);
     },
 
-    /** The seat map as JSON bytes, or undefined when the session does not exist or is a draft. */
-    async serialized(sessionId: string): Promise<SerializedSeatMap | undefined> {
+    /** The session's layout, or undefined when the session does not exist or is a draft. */
+    layout,
+
+    /** The seat states now, serialized, or undefined when the session does not exist or is a draft. */
+    async snapshot(sessionId: string): Promise<SeatMapSnapshot | undefined> {
       const revision = await d.view.revision(sessionId).catch(() => NaN);
       if (!Number.isFinite(revision)) return build(sessionId);
-      const cached = serializedMaps.get(sessionId);
+      const cached = snapshots.get(sessionId);
       if (cached && cached.revision === revision && Date.now() < cached.validUntil) return cached;
       for (;;) {
         const b = await nextBuild(sessionId);
@@ -193,21 +218,28 @@ export function createSeatMaps(d: SeatMapDeps) {
       }
     },
 
-    /** The same map with each seat's version and hold end: the live stream's snapshot. */
+    /**
+     * The same map with each seat's version and hold end, for the live
+     * stream: numbered seats in layout order, and each standing area's
+     * places (the stream keeps its areas' counts from them).
+     */
     async getLive(sessionId: string) {
       const map = await current(sessionId);
-      return (
-        map && {
-          sessionId,
-          counts: map.counts,
-          areas: map.areas,
-          seats: map.withStatus.map(({ seat, state }) => ({
-            ...seat,
-            version: state?.version ?? 0,
-            ...(seat.status === 'reserved' ? { heldUntil: new Date(state!.heldUntil).toISOString() } : {}),
-          })),
-        }
-      );
+      if (!map) return undefined;
+      const live = (seatId: string, status: SeatOnMap['status'], state: SeatState | undefined) => ({
+        seatId,
+        status,
+        version: state?.version ?? 0,
+        ...(status === 'reserved' ? { heldUntil: new Date(state!.heldUntil).toISOString() } : {}),
+      });
+      return {
+        layout: map.layout,
+        sessionId,
+        counts: map.counts,
+        areas: map.areas,
+        seats: map.withStatus.map(({ seat, state }) => ({ ...seat, ...live(seat.seatId, seat.status, state) })),
+        places: map.places.map((p) => ({ area: p.area, ...live(p.placeId, p.status, p.state) })),
+      };
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { z } from 'zod';
 import { inTransaction } from '../shared/db';
 import { badRequest, conflict, notFound } from '../shared/errors';
-import type { Availability, SessionInfo } from '../../contracts/catalog';
+import type { PlaceCounts, SessionInfo } from '../../contracts/catalog';
 import type { Db } from './layout';
 import type { CreateSessionBody } from '../../contracts/catalog';
 
@@ -25,14 +25,14 @@ const sessionView = (r: any, tiers: any[]) => ({
         : { name: t.name as string, price, area: t.sections[0] as string, capacity: t.capacity as number };
     }),
 });
-export type SessionView = ReturnType<typeof sessionView> & { availability?: Availability };
+export type SessionView = ReturnType<typeof sessionView> & { availability?: PlaceCounts };
 
 /**
  * Seat counts per session in one GROUP BY, by the seat map's rule: sold is
  * sold, a hold counts as reserved only until its held_until, then as available.
  */
-async function availabilityOf(db: Db, sessionIds: string[]): Promise<Map<string, Availability>> {
-  const { rows } = await db.query<{ session_id: string } & Availability>(
+async function availabilityOf(db: Db, sessionIds: string[]): Promise<Map<string, PlaceCounts>> {
+  const { rows } = await db.query<{ session_id: string } & PlaceCounts>(
     `SELECT session_id,
        count(*) FILTER (WHERE status = 'sold')::int AS sold,
        count(*) FILTER (WHERE status = 'held' AND held_until > now())::int AS reserved,

@@ -5,8 +5,8 @@ import {
 } from '../../contracts/auth';
 import { ConfirmBody, QueuePlace, QueueStatus, ReserveBody, RoomBody, RoomView } from '../../contracts/booking';
 import {
-  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, ListEventsQuery, OrganizerEventsQuery, SeatMap,
-  UpdateEventBody,
+  CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, LayoutQuery, ListEventsQuery, LiveSeatMapQuery,
+  OrganizerEventsQuery, SeatAvailability, SeatMap, SessionLayout, UpdateEventBody,
 } from '../../contracts/catalog';
 import { Admitted, CheckinKit, ScanBody } from '../../contracts/checkin';
 
@@ -75,8 +75,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'post', path: '/api/v1/events/{id}/sessions', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: 'Add a future session with price tiers (owner); 409 SESSION_OVERLAP if it overlaps another in the hall', body: CreateSessionBody, ok: { status: 201, description: 'the session' }, errors: [400, 401, 403, 404, 409] },
   { method: 'get', path: '/api/v1/organizer/events', upstream: 'catalog', access: organizer, tag: 'Catalog', summary: "The caller's events in every status, newest first, with their sessions' seat counts", query: OrganizerEventsQuery, ok: { status: 200, description: 'a page of events: {items, page, pageSize, total}' }, errors: [400, 401, 403] },
   { method: 'get', path: '/api/v1/sessions/{id}', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'A session', ok: { status: 200, description: 'the session' }, errors: [404] },
-  { method: 'get', path: '/api/v1/sessions/{id}/seat-map/live', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Live seat changes (Server-Sent Events): a "snapshot" event, then a "seats" event per change, holds that lapse included', stream: true, ok: { status: 200, description: 'an event stream', contentType: 'text/event-stream' }, errors: [404] },
-  { method: 'get', path: '/api/v1/sessions/{id}/seat-map', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Every seat of a session with its tier, price and status', ok: { status: 200, description: 'the seat map', schema: SeatMap }, errors: [404] },
+  { method: 'get', path: '/api/v1/sessions/{id}/layout', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: "A session's seat layout: tiers, sections, rows and their seat ids and positions, standing areas. Immutable per layoutVersion: with ?version=<layoutVersion> (from the availability) it is cached for a year; without, revalidated (ETag, 304). Precompressed (br, gzip)", query: LayoutQuery, ok: { status: 200, description: 'the layout', schema: SessionLayout }, errors: [400, 404] },
+  { method: 'get', path: '/api/v1/sessions/{id}/availability', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: "Which seats are free now, two bits per seat in the layout's order (base64, a few KB for a stadium), with area and seat counts; its ETag changes with any seat (If-None-Match → 304)", ok: { status: 200, description: 'the availability', schema: SeatAvailability }, errors: [404] },
+  { method: 'get', path: '/api/v1/sessions/{id}/seat-map/live', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Live seat changes (Server-Sent Events): a "snapshot" event, then a "seats" event per change, holds that lapse included. With ?format=availability: an "availability" event (as GET /availability), then "changes" events: [seat index in the layout, status code] pairs and the counts of standing areas that moved', query: LiveSeatMapQuery, stream: true, ok: { status: 200, description: 'an event stream', contentType: 'text/event-stream' }, errors: [400, 404] },
+  { method: 'get', path: '/api/v1/sessions/{id}/seat-map', upstream: 'catalog', access: 'public', tag: 'Catalog', summary: 'Every seat of a session with its tier, price and status (the layout and the availability in one, larger answer; gzip, ETag)', ok: { status: 200, description: 'the seat map', schema: SeatMap }, errors: [404] },
 
   // Flash sales
   { method: 'put', path: '/api/v1/sessions/{id}/waiting-room', upstream: 'booking', access: organizer, tag: 'Flash sales', summary: "Open or close a session's waiting room with its admission rate (organizer of the event); opening starts a new, empty queue whose gate admits ceil(rate/60) at once, then admissionsPerMinute per minute", body: RoomBody, ok: { status: 200, description: 'the waiting room', schema: RoomView }, errors: [400, 401, 403, 404, 503] },

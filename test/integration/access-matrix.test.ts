@@ -39,6 +39,8 @@ const SPEC: Record<string, 'anyone' | 'user' | Role[]> = {
   'POST /api/v1/events/{id}/sessions': ['organizer'],
   'GET /api/v1/organizer/events': ['organizer'],
   'GET /api/v1/sessions/{id}': 'anyone',
+  'GET /api/v1/sessions/{id}/layout': 'anyone',
+  'GET /api/v1/sessions/{id}/availability': 'anyone',
   'GET /api/v1/sessions/{id}/seat-map': 'anyone',
   'GET /api/v1/sessions/{id}/seat-map/live': 'anyone',
 
