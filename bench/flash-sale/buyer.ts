@@ -1,5 +1,6 @@
 /**
- * One buyer of the flash sale. Reads the seat map, picks 1–4 adjacent seats
+ * One buyer of the flash sale, as a web client behaves: reads the session's
+ * layout once (then keeps it), the availability before every attempt, picks 1–4 adjacent seats
  * (half of the buyers aim at the front 10%), reserves, and on a 409 tries
  * other seats up to 3 more times. After a hold: 70% confirm with tok_visa,
  * 10% cancel, 20% walk away and let the hold lapse. With a waiting room, the
@@ -11,6 +12,9 @@
 import type { Buyer } from './buyer-accounts';
 import { json, type HttpAnswer, type HttpClient } from './http-client';
 import type { Endpoint, Recorder } from './recorder';
+import { decodeAvailability } from '../../contracts/availability';
+import type { SeatAvailability, SessionLayout } from '../../contracts/catalog';
+import { brotliDecompressSync } from 'node:zlib';
 import { indexRows, pickAdjacent, prng, type MapSeat, type RowIndex } from './seat-picker';
 
 export type BuyerResult = 'held' | 'rejected' | 'no-seats-on-map' | 'queued' | 'sold-out' | 'failed';
@@ -44,16 +48,34 @@ export interface BuyerContext {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Parsing a seat map of thousands of seats costs the load generator
- * milliseconds; buyers who received the very same map (same ETag) share one parse.
+ * Decompressing and parsing a layout of thousands of seats, and decoding an
+ * availability, cost the load generator milliseconds that a real buyer's own
+ * machine would spend: buyers who received the very same bytes (same ETag)
+ * share one parse. Every buyer still makes every request.
  */
-let lastMap: { etag: string; index: RowIndex } | undefined;
-function rowIndexOf(a: HttpAnswer): RowIndex | undefined {
-  if (a.etag && lastMap?.etag === a.etag) return lastMap.index;
-  const body = json<{ seats: MapSeat[] }>(a);
-  if (!body?.seats) return undefined;
-  const index = indexRows(body.seats);
-  if (a.etag) lastMap = { etag: a.etag, index };
+let lastLayout: { etag: string; seats: Omit<MapSeat, 'status'>[] } | undefined;
+let lastIndex: { key: string; index: RowIndex } | undefined;
+
+function layoutOf(a: HttpAnswer): Omit<MapSeat, 'status'>[] | undefined {
+  if (a.etag && lastLayout?.etag === a.etag) return lastLayout.seats;
+  const layout = JSON.parse((a.encoding === 'br' ? brotliDecompressSync(a.raw) : a.raw).toString('utf8')) as SessionLayout;
+  const seats = layout.sections.flatMap((s) => s.rows.flatMap((r) => r.seatIds.map((seatId, k) => ({ seatId, section: s.name, row: r.label, number: k + 1 }))));
+  if (a.etag) lastLayout = { etag: a.etag, seats };
+  return seats;
+}
+
+function layoutVersionOf(a: HttpAnswer): string | undefined {
+  return json<SeatAvailability>(a)?.layoutVersion;
+}
+
+function rowIndexOf(seats: Omit<MapSeat, 'status'>[], a: HttpAnswer, layoutEtag: string | undefined): RowIndex | undefined {
+  const key = `${layoutEtag}/${a.etag}`;
+  if (a.etag && lastIndex?.key === key) return lastIndex.index;
+  const availability = json<SeatAvailability>(a);
+  if (!availability?.seats) return undefined;
+  const status = decodeAvailability(availability.seats, seats.length);
+  const index = indexRows(seats.map((s, i) => ({ ...s, status: status[i]! })));
+  if (a.etag) lastIndex = { key, index };
   return index;
 }
 
@@ -77,14 +99,27 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
     if (gaveUp) return gaveUp;
   }
 
-  const mapAnswer = await call('GET /sessions/{id}/seat-map', 'GET', `/api/v1/sessions/${ctx.sessionId}/seat-map`);
-  const index = mapAnswer.status === 200 ? rowIndexOf(mapAnswer) : undefined;
-  if (!index) return 'failed';
+  // The availability names its layout's version; the layout is read once (immutable per version, a
+  // browser keeps it), the availability before every attempt (304 while nothing changed).
+  let availability: HttpAnswer | undefined;
+  const readAvailability = async () => {
+    const a = await call('GET /sessions/{id}/availability', 'GET', `/api/v1/sessions/${ctx.sessionId}/availability`, undefined, availability?.etag ? { 'if-none-match': availability.etag } : undefined);
+    if (a.status === 200) availability = a;
+    return a.status === 200 || (a.status === 304 && availability !== undefined);
+  };
+  if (!(await readAvailability())) return 'failed';
+  const version = layoutVersionOf(availability!);
+  const layoutAnswer = await call('GET /sessions/{id}/layout', 'GET', `/api/v1/sessions/${ctx.sessionId}/layout?version=${version}`, undefined, { 'accept-encoding': 'br' });
+  const seats = layoutAnswer.status === 200 ? layoutOf(layoutAnswer) : undefined;
+  if (!seats) return 'failed';
 
   const n = 1 + Math.floor(random() * 4);
   const aimAtFront = random() < 0.5;
   const refused = new Set<string>();
   for (let attempt = 0; attempt < 4; attempt++) {
+    if (attempt > 0 && !(await readAvailability())) return 'failed';
+    const index = rowIndexOf(seats, availability!, layoutAnswer.etag);
+    if (!index) return 'failed';
     const seatIds = pickAdjacent(index, n, aimAtFront, refused, random);
     if (!seatIds) return attempt === 0 ? 'no-seats-on-map' : 'rejected';
     let r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, headers);

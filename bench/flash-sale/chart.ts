@@ -6,7 +6,8 @@
 import { ENDPOINTS, type Endpoint, type SecondBucket } from './recorder';
 
 const COLORS: Record<Endpoint, string> = {
-  'GET /sessions/{id}/seat-map': '#1f77b4',
+  'GET /sessions/{id}/availability': '#1f77b4',
+  'GET /sessions/{id}/layout': '#17becf',
   'POST /reservations': '#d62728',
   'POST /reservations/{id}/confirm': '#2ca02c',
   'DELETE /reservations/{id}': '#9467bd',

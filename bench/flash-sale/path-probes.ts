@@ -1,7 +1,8 @@
 /**
  * After the sale: the read path and the reject path measured on their own,
  * at the sale's concurrency, for comparison with a bare Express route.
- * - seat map: GET /api/v1/sessions/{id}/seat-map through the gateway;
+ * - availability: GET /api/v1/sessions/{id}/availability through the gateway
+ *   (what every buyer reads before every attempt);
  * - fast reject: POST /api/v1/reservations of a sold seat, which the booking
  *   API refuses from the Redis seat view with a 409, without a workflow.
  */
@@ -10,11 +11,19 @@ import type { LoadResult } from '../load';
 import type { Buyer } from './buyer-accounts';
 import type { HttpClient } from './http-client';
 
-export function measureSeatMapReads(http: HttpClient, sessionId: string, o: { concurrency: number; seconds: number }): Promise<LoadResult> {
+/** Full reads (no If-None-Match): the bytes a bare Express route serving the same body is compared with. */
+export function measureAvailabilityReads(http: HttpClient, sessionId: string, o: { concurrency: number; seconds: number }): Promise<LoadResult> {
   return measure(async () => {
-    const a = await http.request('GET', `/api/v1/sessions/${sessionId}/seat-map`);
-    if (a.status !== 200) throw new Error(`seat map: ${a.status}`);
+    const a = await http.request('GET', `/api/v1/sessions/${sessionId}/availability`);
+    if (a.status !== 200) throw new Error(`availability: ${a.status}`);
   }, o);
+}
+
+/** What one availability read costs on the wire, and whether an unchanged one is a 304. */
+export async function availabilityOnTheWire(http: HttpClient, sessionId: string): Promise<{ bytes: number; notModified: boolean }> {
+  const a = await http.request('GET', `/api/v1/sessions/${sessionId}/availability`);
+  const again = await http.request('GET', `/api/v1/sessions/${sessionId}/availability`, { headers: { 'if-none-match': a.etag ?? '' } });
+  return { bytes: a.raw.length, notModified: again.status === 304 };
 }
 
 export function measureFastRejects(

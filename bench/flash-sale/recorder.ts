@@ -7,7 +7,8 @@ import { percentile } from '../load';
 import type { HttpAnswer, Outcome } from './http-client';
 
 export const ENDPOINTS = [
-  'GET /sessions/{id}/seat-map',
+  'GET /sessions/{id}/availability',
+  'GET /sessions/{id}/layout',
   'POST /reservations',
   'POST /reservations/{id}/confirm',
   'DELETE /reservations/{id}',

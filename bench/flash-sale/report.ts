@@ -52,9 +52,35 @@ export function ratioTable(rows: Ratio[]): string {
   return out.join('\n');
 }
 
-const SECTION = '## Flash sale (bench/flash-sale)';
+/** The processes of the system under test whose CPU counts as Temporal's. */
+export const TEMPORAL_PROCESSES = ['temporal server', 'worker'];
+
+/**
+ * CPU milliseconds per sold booking, per process of the stack (the load
+ * generator shown, not counted in the total), beside the same figure for the
+ * booking-shaped baseline (Temporal's work for a paid booking, nothing else).
+ */
+export function cpuTable(spent: Map<string, number>, sold: number, shape?: { server: number; workerAndClient: number }): { table: string; total: number; outsideTemporal: number } {
+  const rows = [...spent].filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+  const system = rows.filter(([name]) => name !== 'load generator');
+  const total = system.reduce((t, [, ms]) => t + ms, 0);
+  const temporal = system.filter(([name]) => TEMPORAL_PROCESSES.some((t) => name === t || name.startsWith(`${t}-`))).reduce((t, [, ms]) => t + ms, 0);
+  const lines = ['| process | CPU s during the sale | CPU ms per sold booking | share of the system |', '|---|---:|---:|---:|'];
+  for (const [name, ms] of rows) {
+    const share = name === 'load generator' ? '(not counted)' : `${((100 * ms) / total).toFixed(0)}%`;
+    lines.push(`| ${name} | ${fmt(ms / 1000, 1)} | ${fmt(ms / sold, 1)} | ${share} |`);
+  }
+  lines.push(`| **the system (all but the load generator)** | ${fmt(total / 1000, 1)} | **${fmt(total / sold, 1)}** | 100% |`);
+  if (shape) {
+    lines.push(`| booking-shaped baseline, per workflow: Temporal server | | ${fmt(shape.server, 1)} | |`);
+    lines.push(`| booking-shaped baseline, per workflow: its worker and client (in the bench process) | | ${fmt(shape.workerAndClient, 1)} | |`);
+  }
+  return { table: lines.join('\n'), total, outsideTemporal: total ? 1 - temporal / total : NaN };
+}
+
+const SECTION = '## Flash sale (bench/flash-sale), with the seat map in two parts and CPU per booking (issue 20)';
 const HEADER =
-  '| date | command | mode | S | B | C | holds/s | POST /reservations p50 / p99 ms | holds/s ÷ UwS | p99 ÷ UwS p99 | seat-map ÷ Express | 409 ÷ Express | holds/s ÷ PG | 5xx | timeouts | audit | cores |';
+  '| date | command | mode | S | B | C | holds/s | sold/s | POST /reservations p50 / p99 ms | holds/s ÷ UwS | holds/s ÷ booking-shaped | p99 ÷ booking-shaped p99 | availability ÷ Express | availability bytes | 409 ÷ Express | CPU ms per sold booking | outside Temporal | 5xx | timeouts | audit | cores |';
 
 /**
  * Adds `row` to the flash-sale table of RESULTS.md, right after its last row
@@ -71,8 +97,11 @@ export function appendResultsRow(file: string, row: string): void {
       '',
       'Written by the benchmark itself (`npm run bench:flash-sale -- ...`, see `--help`), one row per run, against',
       '`HOLD_TTL_SECONDS=30 npm run up` on this machine. Ratios are measured in the same run at the same concurrency:',
-      'UwS = a bare Update-with-Start of a no-op workflow; Express = a bare Express route serving the same bytes',
-      '(seat map) or a constant JSON body (409); PG = a bare conditional UPDATE. The chart of each run is in bench/results/.',
+      'UwS = a bare Update-with-Start of a no-op workflow; booking-shaped = Update-with-Start, a second update, search',
+      'attributes and a timer, no activities; Express = a bare Express route serving the same bytes (availability) or',
+      'a constant JSON body (409). CPU per sold booking: every process of the stack from /proc, the load generator',
+      'not counted; outside Temporal = the share of that CPU not spent by the Temporal server and the worker. The',
+      'chart of each run is in bench/results/.',
       '',
       HEADER,
       `|${HEADER.split('|').slice(1, -1).map(() => '---').join('|')}|`,

@@ -5,6 +5,8 @@
  * (the Redis view) and Temporal's visibility store. A benchmark may read
  * every schema directly; services never do.
  */
+import { decodeAvailability } from '../../contracts/availability';
+import type { SeatAvailability, SessionLayout } from '../../contracts/catalog';
 import type { Client } from '@temporalio/client';
 import type { PoolClient } from 'pg';
 
@@ -134,10 +136,17 @@ export async function auditSale(d: AuditDeps): Promise<{ lines: AuditLine[]; tot
   const want = { available: 0, reserved: 0, sold: 0 } as Record<string, number>;
   for (const s of expected.values()) want[s]!++;
   const countsOk = ['available', 'reserved', 'sold'].every((k) => map.counts[k] === want[k]);
+  // What the buyers read: the availability, decoded in the layout's order.
+  const layout = json<SessionLayout>(await d.http.request('GET', `/api/v1/sessions/${sid}/layout`));
+  const availability = json<SeatAvailability>(await d.http.request('GET', `/api/v1/sessions/${sid}/availability`));
+  if (!layout || !availability) throw new Error('audit: no layout or availability');
+  const order = layout.sections.flatMap((s) => s.rows.flatMap((r) => r.seatIds));
+  const bits = decodeAvailability(availability.seats, order.length);
+  const wrongBits = order.filter((seatId, i) => expected.get(seatId) !== bits[i]).length;
   line(
-    'the seat map equals the database',
-    wrong === 0 && map.seats.length === expected.size && countsOk,
-    `${map.seats.length} seats on the map, ${expected.size} in PostgreSQL, ${wrong} with another status; counts ${JSON.stringify(map.counts)} vs ${JSON.stringify(want)}`,
+    'the seat map and the availability equal the database',
+    wrong === 0 && map.seats.length === expected.size && countsOk && wrongBits === 0 && availability.layoutVersion === layout.layoutVersion,
+    `${map.seats.length} seats on the map, ${expected.size} in PostgreSQL, ${wrong} with another status; counts ${JSON.stringify(map.counts)} vs ${JSON.stringify(want)}; availability: ${wrongBits} of ${order.length} seats with another status`,
   );
 
   // 6. Temporal's booking workflows per final status equal the database's reservations.

@@ -7,6 +7,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import type { SessionLayout } from '../../contracts/catalog';
 import { apiClient } from '../../devstack/api-client';
 import { type Buyer, prepareBuyers } from './buyer-accounts';
 import { type BuyerResult, type Ledger, newLedger, runBuyer } from './buyer';
@@ -43,8 +44,8 @@ export interface SaleOptions {
 export interface PreparedSale extends SaleSession {
   /** The stack's HOLD_TTL, as measured on a probe hold. */
   holdTtlMs: number;
-  /** The seat map's bytes before the sale (the Express baseline serves the same). */
-  mapBytes: Buffer;
+  /** The availability's bytes before the sale (the Express baseline serves the same). */
+  availabilityBytes: Buffer;
   http: HttpClient;
   ledger: Ledger;
 }
@@ -62,14 +63,15 @@ export async function prepareSale(env: SaleEnv, o: SaleOptions): Promise<Prepare
   const session = await createFlashSale(api, env.admin, o.seats);
   const http = createHttpClient(env.gatewayUrl, { maxSockets: o.concurrency, timeoutMs: o.timeoutMs ?? 60_000 });
   const ledger = newLedger();
-  const mapAnswer = await http.request('GET', `/api/v1/sessions/${session.sessionId}/seat-map`);
-  const seats = json<{ seats: { seatId: string }[] }>(mapAnswer)?.seats;
-  if (mapAnswer.status !== 200 || !seats || seats.length !== o.seats) throw new Error(`seat map of the new session: ${mapAnswer.status}`);
+  const availability = await http.request('GET', `/api/v1/sessions/${session.sessionId}/availability`);
+  const layout = json<SessionLayout>(await http.request('GET', `/api/v1/sessions/${session.sessionId}/layout`));
+  const seats = layout?.sections.flatMap((s) => s.rows.flatMap((r) => r.seatIds));
+  if (availability.status !== 200 || !seats || seats.length !== o.seats) throw new Error(`layout and availability of the new session: ${availability.status}`);
 
   // The probe is a reservation like any other: it is in the ledger, so the audit accounts for it.
   const token = session.organizer.token;
   const t0 = Date.now();
-  const probe = await http.request('POST', '/api/v1/reservations', { token, body: { sessionId: session.sessionId, seatIds: [seats[seats.length - 1]!.seatId] } });
+  const probe = await http.request('POST', '/api/v1/reservations', { token, body: { sessionId: session.sessionId, seatIds: [seats[seats.length - 1]!] } });
   const held = json<{ id: string; expiresAt: string; createdAt?: string }>(probe);
   if (probe.status !== 201 || !held) throw new Error(`probe hold: ${probe.status} ${probe.raw.toString()}`);
   // A hold ends HOLD_TTL after its workflow started (createdAt).
@@ -77,7 +79,7 @@ export async function prepareSale(env: SaleEnv, o: SaleOptions): Promise<Prepare
   const cancel = await http.request('DELETE', `/api/v1/reservations/${held.id}`, { token });
   ledger.holds.set(held.id, cancel.status === 200 ? 'cancelled' : 'cancel-failed');
   ledger.lastExpiry = Date.parse(held.expiresAt);
-  return { ...session, holdTtlMs, mapBytes: mapAnswer.raw, http, ledger };
+  return { ...session, holdTtlMs, availabilityBytes: availability.raw, http, ledger };
 }
 
 export interface SignInOptions {

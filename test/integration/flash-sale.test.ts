@@ -41,7 +41,7 @@ describe('flash sale (small)', () => {
         'every sold seat has exactly one successful charge',
         'no charge without a ticket or a refund',
         'no hold alive after HOLD_TTL',
-        'the seat map equals the database',
+        'the seat map and the availability equal the database',
         "Temporal's booking workflows per status equal the database's",
         "the buyers' answers match the database",
       ]);
