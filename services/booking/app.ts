@@ -16,7 +16,7 @@ import { reportRoutes, type ReportClients } from './reports/report-routes';
 import type { SessionEvents } from './session-events';
 import type { BookingStore } from './store';
 import { internalTicketRoutes, ticketRoutes, ticketView } from './tickets/ticket-routes';
-import { waitingRoomRoutes } from './waiting-room/routes';
+import { queueStatus, waitingRoomRoutes } from './waiting-room/routes';
 import { ADMISSION_HEADER, type WaitingRoom } from './waiting-room/waiting-room';
 
 export interface BookingDeps {
@@ -110,7 +110,11 @@ export function createBookingApp(d: BookingDeps): RequestListener {
     res.end(JSON.stringify(answer.reservation));
   };
   return apiLane(
-    [{ method: 'POST', path: '/api/v1/reservations', steps: [context, jsonBody(), authenticate(d.verifyToken), customer, reserve] }],
+    [
+      { method: 'POST', path: '/api/v1/reservations', steps: [context, jsonBody(), authenticate(d.verifyToken), customer, reserve] },
+      // A flash sale's queue polls: thousands of buyers, every few seconds each.
+      { method: 'GET', path: '/api/v1/queue/:token', steps: [context, authenticate(d.verifyToken), queueStatus(d.waitingRoom)] },
+    ],
     finishApp(app, d.logger),
     problemResponder(d.logger),
   );

@@ -29,9 +29,25 @@ export function apiLane(routes: LaneRoute[], fallback: (req: IncomingMessage, re
     const q = url.indexOf('?');
     const pathname = q < 0 ? url : url.slice(0, q);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const route = table.find((r) => r.method === method && r.matches(pathname) !== false);
+    let params: Record<string, string> = {};
+    const route = table.find((r) => {
+      if (r.method !== method) return false;
+      const m = r.matches(pathname);
+      if (m) params = m.params as Record<string, string>;
+      return m !== false;
+    });
     if (!route) return fallback(req, res);
     (req as RoutedRequest).route = { path: route.path };
+    // As Express gives them: decoded (a malformed escape is left as it came, for validation to refuse).
+    (req as { params?: Record<string, string> }).params = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => {
+        try {
+          return [k, decodeURIComponent(v)];
+        } catch {
+          return [k, v];
+        }
+      }),
+    );
     let i = 0;
     const next = (err?: unknown): void => {
       if (err) return onError(err, req, res);

@@ -8,7 +8,7 @@ describe('API lane', () => {
   let server: RunningServer;
   const seen: string[] = [];
   const answer = (label: string): Step => (req: http.IncomingMessage, res: http.ServerResponse) => {
-    seen.push(`${label} ${req.method} ${req.url} ${(req as { route?: { path: string } }).route?.path}`);
+    seen.push(`${label} ${req.method} ${req.url} ${(req as { route?: { path: string } }).route?.path} ${JSON.stringify((req as { params?: object }).params)}`);
     res.end(label);
   };
   beforeAll(async () => {
@@ -33,7 +33,7 @@ describe('API lane', () => {
 
   it('routes by method and path, names the route, and forwards the URL as sent', async () => {
     expect(await call('GET', '/api/v1/reservations/abc?x=1')).toEqual({ status: 200, body: 'get-one' });
-    expect(seen.at(-1)).toBe('get-one GET /api/v1/reservations/abc?x=1 /api/v1/reservations/:id');
+    expect(seen.at(-1)).toBe('get-one GET /api/v1/reservations/abc?x=1 /api/v1/reservations/:id {"id":"abc"}');
     expect(await call('POST', '/api/v1/reservations')).toEqual({ status: 200, body: 'post' });
   });
 
@@ -41,6 +41,13 @@ describe('API lane', () => {
     expect((await call('POST', '/API/v1/Reservations/')).body).toBe('post');
     expect((await call('HEAD', '/api/v1/reservations/abc')).status).toBe(200);
     expect(seen.at(-1)).toMatch(/^get-one HEAD /);
+  });
+
+  it('gives the path parameters decoded, as Express does, and a malformed escape as it came', async () => {
+    await call('GET', '/api/v1/reservations/a%2Fb%20c');
+    expect(seen.at(-1)).toMatch(/ \{"id":"a\/b c"\}$/);
+    await call('GET', '/api/v1/reservations/%E0%A4%A');
+    expect(seen.at(-1)).toMatch(/ \{"id":"%E0%A4%A"\}$/);
   });
 
   it('leaves other methods and paths to the fallback', async () => {

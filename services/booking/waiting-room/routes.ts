@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Express, Request } from 'express';
 import { z } from 'zod';
 import { RoomBody } from '../../../contracts/booking';
@@ -9,7 +10,16 @@ import type { WaitingRoom } from './waiting-room';
 const sessionParam = (req: Request) => parse(uuid, req.params.id, 'path.id');
 const tokenParam = (req: Request) => parse(z.string().min(1).max(300), req.params.token, 'path.token');
 
-/** The waiting room's public routes (the admission it requires is checked by POST /api/v1/reservations). */
+/** GET /api/v1/queue/:token, on booking's lane outside Express (app.ts): the place's status now. */
+export function queueStatus(room: WaitingRoom) {
+  return async (req: Request, res: ServerResponse) => {
+    const status = await room.status(room.place(currentUser(req), tokenParam(req)));
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(status));
+  };
+}
+
+/** The waiting room's other public routes (the admission it requires is checked by POST /api/v1/reservations). */
 export function waitingRoomRoutes(app: Express, room: WaitingRoom): void {
   const organizer = requireRole('organizer');
   const customer = requireRole('customer');
@@ -34,9 +44,6 @@ export function waitingRoomRoutes(app: Express, room: WaitingRoom): void {
     res.status(201).json(await room.join(currentUser(req), sessionParam(req)));
   });
 
-  app.get('/api/v1/queue/:token', async (req, res) => {
-    res.json(await room.status(room.place(currentUser(req), tokenParam(req))));
-  });
 
   app.get('/api/v1/queue/:token/live', async (req, res) => {
     await room.live(room.place(currentUser(req), tokenParam(req)), req, res);
