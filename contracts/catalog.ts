@@ -222,6 +222,9 @@ export interface PlaceCounts {
   sold: number;
 }
 
+/** GET /internal/sessions/:id/places: every place of the session, and each standing area's. */
+export type SessionPlaces = PlaceCounts & { areas: (PlaceCounts & { area: string })[] };
+
 /** GET /internal/events/:id/inventory: an event's owner and each session's seat counts. */
 export interface Inventory {
   eventId: string;

@@ -6,7 +6,7 @@
 import type { CallOptions, ServiceClient } from '../services/shared/service-client';
 import type { AuthStats, UserContact } from './auth';
 import type { RefundableReservation, TicketDocument, TicketState, VoidedTickets } from './booking';
-import type { PlaceCounts, CatalogStats, HoldBody, Inventory, SessionInfo } from './catalog';
+import type { SessionPlaces, CatalogStats, HoldBody, Inventory, SessionInfo } from './catalog';
 import type { CheckinStats, EventCheckins } from './checkin';
 import type { HoldResult, PaymentIntent, Reservation, SellResult, Ticket } from './domain';
 import type { NotificationRequest } from './notification';
@@ -23,7 +23,7 @@ export function catalogClient(c: ServiceClient) {
     sellSeats: (sessionId: string, reservationId: string, seatIds: string[]) =>
       c.request<SellResult>('POST', `/internal/sessions/${id(sessionId)}/sales`, { reservationId, seatIds }),
     session: (sessionId: string) => c.request<SessionInfo>('GET', `/internal/sessions/${id(sessionId)}`),
-    places: (sessionId: string) => c.request<PlaceCounts>('GET', `/internal/sessions/${id(sessionId)}/places`),
+    places: (sessionId: string) => c.request<SessionPlaces>('GET', `/internal/sessions/${id(sessionId)}/places`),
     inventory: (eventId: string) => c.request<Inventory>('GET', `/internal/events/${id(eventId)}/inventory`),
     /** A page of the reservations that bought seats of an event, in id order. */
     soldReservations: (eventId: string, page: { after?: string; limit: number }) =>

@@ -25,11 +25,15 @@ import { hasRole, type Principal } from '../shared/auth';
 import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { SeatClaims } from './seat-claims';
+import type { SessionPlacesOf } from './session-places';
 import type { BookingStore } from './store';
 import type { CallOptions, TemporalBulkhead } from './flow-control/temporal-bulkhead';
 
 // Namespace for reservation ids derived from (user, Idempotency-Key).
 const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
+
+/** The reservation a user's Idempotency-Key stands for: the same key, the same reservation (and workflow). */
+export const reservationIdFor = (userId: string, idempotencyKey: string) => uuidv5(`${userId}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
 
 export interface BookingSettings {
   taskQueue: string;
@@ -56,7 +60,15 @@ export type ConfirmAnswer = {
  * workflow's answers become HTTP answers. Every state change goes through
  * the workflow; reads come from the read model.
  */
-export function createBookings(client: Client, store: BookingStore, s: BookingSettings, seatClaims: SeatClaims, bulkhead: TemporalBulkhead, logger: Logger) {
+export function createBookings(
+  client: Client,
+  store: BookingStore,
+  s: BookingSettings,
+  seatClaims: SeatClaims,
+  places: SessionPlacesOf,
+  bulkhead: TemporalBulkhead,
+  logger: Logger,
+) {
   /**
    * Claims the seats in the catalog's Redis view before a workflow starts.
    * Seats the view knows to be taken (or not in the session), or that another
@@ -207,13 +219,19 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       if (!generalAdmission && seatIds.length === 0) throw badRequest('give exactly one of seatIds and generalAdmission');
       if (generalAdmission && seatIdsIn?.length) throw badRequest('give exactly one of seatIds and generalAdmission');
       if (Math.max(seatIds.length, generalAdmission?.quantity ?? 0) > s.maxSeats) throw badRequest(`at most ${s.maxSeats} seats per reservation`);
-      const id = idempotencyKey ? uuidv5(`${user.userId}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE) : randomUUID();
+      const id = idempotencyKey ? reservationIdFor(user.userId, idempotencyKey) : randomUUID();
       if (idempotencyKey) {
         const existing = await store.reservation(id);
         if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds, generalAdmission) };
       }
-      // General admission names no seats: a sold-out area is refused by the
-      // catalog's hold, the workflow's first step.
+      if (generalAdmission) {
+        // An area the catalog's seat map shows with fewer places left than asked is refused here, as
+        // its hold would refuse it, without a workflow (PostgreSQL still decides every hold that starts).
+        const area = (await places(sessionId))?.areas.find((a) => a.area === generalAdmission.area);
+        if (area && area.available < generalAdmission.quantity) {
+          throw conflict('SOLD_OUT', `only ${area.available} places of this area are available`, { available: area.available });
+        }
+      }
       const claimed = generalAdmission ? { refused: [], claimed: false } : await claim(sessionId, seatIds, id);
       if (claimed.refused.length) throw seatUnavailable(claimed.refused);
       try {

@@ -8,6 +8,7 @@ import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
 import { createBookings } from './bookings';
 import { createSeatClaims } from './seat-claims';
+import { createSessionPlaces } from './session-places';
 import { createSessionEvents } from './session-events';
 import { createCallMeter } from './flow-control/call-meter';
 import { createTemporalBulkhead } from './flow-control/temporal-bulkhead';
@@ -34,6 +35,8 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       claimTtlMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS + cfg.TEMPORAL_CALL_TIMEOUT_MS + 5_000,
     };
     const calls = createCallMeter(redis, cfg.TEMPORAL_TASK_QUEUE);
+    // Queue polls and general-admission requests ask every time; a second is as stale as either may be.
+    const places = createSessionPlaces(catalog, kit.logger, 1_000);
     const bulkhead = createTemporalBulkhead({
       maxInFlight: cfg.TEMPORAL_MAX_IN_FLIGHT,
       maxWaitMs: cfg.TEMPORAL_QUEUE_TIMEOUT_MS,
@@ -51,6 +54,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
         pool,
         redis,
         catalog,
+        places,
         tokenKey: cfg.WAITING_ROOM_TOKEN_KEY,
         admissionTtlMs: cfg.WAITING_ROOM_ADMISSION_TTL_SECONDS * 1000,
         logger: kit.logger,
@@ -78,7 +82,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
         auth: authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN)),
       },
       verifyToken: await kit.tokenVerifier(cfg),
-      bookings: createBookings(client, store, settings, createSeatClaims(redis), bulkhead, kit.logger),
+      bookings: createBookings(client, store, settings, createSeatClaims(redis), places, bulkhead, kit.logger),
     });
   });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Pool } from 'pg';
 import { packStatuses, STATUS_CODE, toBase64 } from '../../contracts/availability';
-import type { AreaView, PlaceCounts, SeatView as SeatOnMap } from '../../contracts/catalog';
+import type { AreaView, SeatView as SeatOnMap, SessionPlaces } from '../../contracts/catalog';
 import { isTaken, type SeatState } from '../../contracts/seat-view';
 import type { Logger } from '../shared/logger';
 import { toSeat, type SeatHolds, type SeatRow } from './seat-holds';
@@ -25,8 +25,8 @@ export interface SeatMapSnapshot {
   revision: number;
   /** The snapshot is true until then (ms since the epoch), unless the revision moves on: the first live hold ends. */
   validUntil: number;
-  /** Every place of the session, numbered seats and standing areas together. */
-  places: PlaceCounts;
+  /** Every place of the session, numbered seats and standing areas together, and each area's. */
+  places: SessionPlaces;
   layout: Layout;
   availability: Served;
   /** GET /sessions/{id}/seat-map: every seat with its tier, price and status. */
@@ -157,12 +157,12 @@ export function createSeatMaps(d: SeatMapDeps) {
   async function build(sessionId: string): Promise<SeatMapSnapshot | undefined> {
     const now = await current(sessionId);
     if (!now) return undefined;
-    const places = now.areas.reduce(
-      (t, a) => ({ available: t.available + a.available, reserved: t.reserved + a.reserved, sold: t.sold + a.sold }),
-      now.counts,
-    );
-    const bits = toBase64(packStatuses(now.withStatus.map((x) => STATUS_CODE[x.seat.status])));
     const areas = now.areas.map(({ area, available, reserved, sold }) => ({ area, available, reserved, sold }));
+    const places = {
+      ...areas.reduce((t, a) => ({ available: t.available + a.available, reserved: t.reserved + a.reserved, sold: t.sold + a.sold }), now.counts),
+      areas,
+    };
+    const bits = toBase64(packStatuses(now.withStatus.map((x) => STATUS_CODE[x.seat.status])));
     const version = availabilityVersion(now.layout.version, bits, areas);
     const body = Buffer.from(
       JSON.stringify({ sessionId, layoutVersion: now.layout.version, version, encoding: '2bit-base64', seats: bits, areas, counts: now.counts }),

@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { bookingWorkflowId } from '../../contracts/booking-workflow';
+import { reservationIdFor } from '../../services/booking/bookings';
 import { startStack, type Stack } from '../support/stack';
 import { gaSession } from '../support/general-admission';
 import type { SignedIn } from '../../devstack/api-client';
@@ -44,7 +48,7 @@ describe('general admission', () => {
     ]);
     // What the waiting room asks to tell its queue the session is sold out: seats and areas together.
     const places = await fetch(`${stack.urls.catalog}/internal/sessions/${sessionId}/places`, { headers: { 'x-service-token': stack.secrets.serviceToken } });
-    expect(await places.json()).toEqual({ available: 50, reserved: 0, sold: 0 });
+    expect(await places.json()).toEqual({ available: 50, reserved: 0, sold: 0, areas: [{ area: 'Floor', available: 40, reserved: 0, sold: 0 }] });
     expect((await fetch(`${stack.urls.catalog}/internal/sessions/${sessionId}/places`)).status).toBe(401);
     const rows = await areaRows(sessionId);
     expect(rows.map((r) => r.number).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
@@ -149,6 +153,26 @@ describe('general admission', () => {
     expect(map2.areas[0]).toMatchObject({ capacity: 5, available: 5, reserved: 0, sold: 0 });
     // Numbered seats still work as before, next to the area.
     await api.expect(201, 'POST', '/api/v1/reservations', { token, body: { sessionId, seatIds: [map.seats[0].seatId] } });
+  });
+
+  it('refuses a request for more places than an area has left with 409 SOLD_OUT, without starting a workflow', async () => {
+    const { api } = stack;
+    const { sessionId } = await gaSession(api, organizer.token, 3);
+    const [first, late] = [buyers[0]!, buyers[1]!];
+    await api.expect(201, 'POST', '/api/v1/reservations', { token: first.token, body: { sessionId, generalAdmission: { area: 'Floor', quantity: 2 } } });
+    // What booking knows of the area is at most a second old.
+    await new Promise((r) => setTimeout(r, 1_100));
+    const key = randomUUID();
+    const refused = await api.call('POST', '/api/v1/reservations', {
+      token: late.token,
+      headers: { 'idempotency-key': key },
+      body: { sessionId, generalAdmission: { area: 'Floor', quantity: 2 } },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'SOLD_OUT', available: 1 });
+    await expect(stack.temporal.workflow.getHandle(bookingWorkflowId(reservationIdFor(late.user.id, key))).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    // What is left can still be had.
+    await api.expect(201, 'POST', '/api/v1/reservations', { token: late.token, body: { sessionId, generalAdmission: { area: 'Floor', quantity: 1 } } });
   });
 
   it('200 concurrent buyers of a 50-place area never oversell it, and every 201 holds its whole quantity', async () => {

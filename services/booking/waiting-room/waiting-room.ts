@@ -24,6 +24,7 @@ import {
 import { streamQueueStatus } from './live';
 import { createQueue, QUEUE_TTL_SECONDS } from './queue';
 import { createQueuePresence } from './queue-presence';
+import type { SessionPlacesOf } from '../session-places';
 import { createRoomStore } from './room-store';
 import { signAdmissionToken, signQueueToken, verifyAdmissionToken, verifyQueueToken, type QueueTicket } from './tokens';
 
@@ -63,13 +64,12 @@ type Status = z.infer<typeof QueueStatus>;
 
 export const ADMISSION_HEADER = 'x-admission-token';
 
-/** How long a replica trusts what the catalog said of a session's places: every queue poll asks. */
-const PLACES_TTL_MS = 2_000;
-
 export interface WaitingRoomDeps {
   pool: Pool;
   redis: Redis;
   catalog: CatalogClient;
+  /** The session's places as the catalog last said (a queue poll asks every time: cached a few seconds). */
+  places: SessionPlacesOf;
   tokenKey: string;
   admissionTtlMs: number;
   logger: Logger;
@@ -102,25 +102,11 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     }
   }
 
-  /** Sessions' sold-out state as this replica last asked the catalog, for PLACES_TTL_MS, one request at a time. */
-  const places = new Map<string, { soldOut: Promise<boolean>; until: number }>();
-  function soldOut(sessionId: string): Promise<boolean> {
-    const known = places.get(sessionId);
-    if (known && known.until > Date.now()) return known.soldOut;
-    if (places.size > 10_000) places.clear();
-    const asked = d.catalog
-      .places(sessionId)
-      .then((p) => p.available === 0 && p.reserved === 0)
-      .catch((err: unknown) => {
-        // Not knowing is not sold out: the queue goes on as before.
-        logger.warn({ err, sessionId }, 'places of the session unknown');
-        return false;
-      });
-    const entry = { soldOut: asked, until: Number.POSITIVE_INFINITY };
-    places.set(sessionId, entry);
-    void asked.then(() => (entry.until = Date.now() + PLACES_TTL_MS));
-    return asked;
-  }
+  /** Not knowing is not sold out: the queue goes on as before. */
+  const soldOut = async (sessionId: string) => {
+    const p = await d.places(sessionId);
+    return p !== undefined && p.available === 0 && p.reserved === 0;
+  };
 
   async function view(sessionId: string, r: Room | undefined) {
     return {
