@@ -4,10 +4,13 @@
  * the booking workflows' custom search attributes.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { SEARCH_ATTRIBUTE_TYPES } from '../contracts/platform';
+import { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS } from '../devstack/infra';
+import { temporalServerArgs } from '../devstack/infra/temporal';
 import { testInfra } from './infra-env';
 
 describe('test infrastructure', () => {
@@ -54,6 +57,16 @@ describe('test infrastructure', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('the Temporal dev server runs without the CLI demo settings that cost every booking (dev-tuned, the default)', () => {
+    expect(TEST_INFRA_OPTIONS.temporal).toBe('dev-tuned');
+    const pid = Number(fs.readFileSync(path.join(TEST_INFRA_OPTIONS.dataDir, 'temporal', 'temporal.pid'), 'utf8'));
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    expect(cmdline).toEqual(expect.arrayContaining(['system.forceSearchAttributesCacheRefreshOnRead=false', 'history.cacheMaxSize=8192']));
+    expect(temporalServerArgs({ ...TEST_INFRA_OPTIONS, temporal: 'dev' })).not.toContain('system.forceSearchAttributesCacheRefreshOnRead=false');
+    expect(temporalServerArgs({ ...DEV_INFRA_OPTIONS, temporal: 'dev-tuned' })).toEqual(expect.arrayContaining(['synchronous=off']));
+    expect(temporalServerArgs({ ...DEV_INFRA_OPTIONS, temporal: 'dev' })).toEqual(expect.arrayContaining(['synchronous=normal']));
   });
 
   it('the Temporal binaries for @temporalio/testing are installed', () => {

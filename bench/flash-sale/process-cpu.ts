@@ -74,6 +74,7 @@ export function stackProcesses(dataDir: string): Map<string, number> {
   }
   const servers: [string, string][] = [
     ['temporal server', 'temporal/temporal.pid'],
+    ['temporal server', 'temporal-server/temporal-server.pid'],
     ['redis', 'redis/redis.pid'],
     ['postgresql', 'postgres/data/postmaster.pid'],
   ];

@@ -23,6 +23,7 @@ import { databaseUrl, startPostgres, stopPostgres } from './postgres';
 import { defaultLog } from './processes';
 import { startRedis, stopRedis } from './redis';
 import { startTemporal, stopTemporal } from './temporal';
+import { startTemporalServer, stopTemporalServer } from './temporal-server';
 
 export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
 export { resetDatabase } from './postgres';
@@ -41,7 +42,8 @@ export function infraUrls(o: InfraOptions): Infra {
     databaseUrl: databaseUrl(o),
     redisUrl: `redis://127.0.0.1:${o.redisPort}`,
     temporalAddress: `127.0.0.1:${o.temporalPort}`,
-    temporalUiUrl: o.temporalUiPort === null ? null : `http://localhost:${o.temporalUiPort}`,
+    // The real server comes without a web UI (it is a separate program); the dev server serves its own.
+  temporalUiUrl: o.temporalUiPort === null || o.temporal === 'server' ? null : `http://localhost:${o.temporalUiPort}`,
   };
 }
 
@@ -55,12 +57,20 @@ async function allOf(steps: Promise<void>[]): Promise<void> {
 export async function startInfra(o: InfraOptions): Promise<Infra> {
   const log = o.log ?? defaultLog;
   fs.mkdirSync(o.dataDir, { recursive: true });
-  // Independent servers: start them side by side.
-  await allOf([startPostgres(o, log), startRedis(o, log), startTemporal(o, log)]);
+  if (o.temporal === 'server') {
+    // The real server keeps its history in PostgreSQL: it starts once PostgreSQL answers.
+    await allOf([startPostgres(o, log), startRedis(o, log)]);
+    await startTemporalServer(o, log);
+  } else {
+    // Independent servers: start them side by side.
+    await allOf([startPostgres(o, log), startRedis(o, log), startTemporal(o, log)]);
+  }
   return infraUrls(o);
 }
 
 export async function stopInfra(o: InfraOptions): Promise<void> {
   const log = o.log ?? defaultLog;
-  await allOf([stopTemporal(o, log), stopRedis(o, log), stopPostgres(o, log)]);
+  // Whichever Temporal server ran (each stops only what its pid file names), before its database.
+  await allOf([stopTemporal(o, log), stopTemporalServer(o, log), stopRedis(o, log)]);
+  await stopPostgres(o, log);
 }

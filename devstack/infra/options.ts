@@ -14,8 +14,23 @@ export interface InfraOptions {
    * Never use for data you want to keep.
    */
   fast?: boolean;
+  /**
+   * Which Temporal server: the CLI's dev server as it sets itself up (`dev`),
+   * the same without its demo settings (`dev-tuned`), or the real server on
+   * PostgreSQL (`server`). Default: TEMPORAL_SERVER, else `dev-tuned`.
+   */
+  temporal?: TemporalFlavor;
   /** Progress lines; defaults to console.log with an `[infra]` prefix. */
   log?: (line: string) => void;
+}
+
+export const TEMPORAL_FLAVORS = ['dev', 'dev-tuned', 'server'] as const;
+export type TemporalFlavor = (typeof TEMPORAL_FLAVORS)[number];
+
+function temporalFlavor(): TemporalFlavor {
+  const v = process.env.TEMPORAL_SERVER ?? 'dev-tuned';
+  if (!(TEMPORAL_FLAVORS as readonly string[]).includes(v)) throw new Error(`TEMPORAL_SERVER must be one of ${TEMPORAL_FLAVORS.join(', ')}, not ${v}`);
+  return v as TemporalFlavor;
 }
 
 /** Project-local tools installed by devstack/install-tools.sh. */
@@ -40,6 +55,7 @@ export const DEV_INFRA_OPTIONS: InfraOptions = {
   redisPort: 16379 + DEV_PORT_OFFSET,
   temporalPort: 7233 + DEV_PORT_OFFSET,
   temporalUiPort: 8233 + DEV_PORT_OFFSET,
+  temporal: temporalFlavor(),
 };
 
 /**
@@ -54,4 +70,5 @@ export const TEST_INFRA_OPTIONS: InfraOptions = {
   temporalPort: 17233 + TEST_PORT_OFFSET,
   temporalUiPort: null,
   fast: true,
+  temporal: temporalFlavor(),
 };

@@ -31,8 +31,9 @@ export async function resetDatabase(o: InfraOptions): Promise<void> {
   await withSuperuser(o, async (c) => {
     const { rows } = await c.query<{ datname: string }>(
       `SELECT d.datname FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba
-        WHERE r.rolname = $1 AND NOT d.datistemplate`,
-      [PG_USER],
+        WHERE r.rolname = $1 AND NOT d.datistemplate AND d.datname <> ALL($2::text[])`,
+      // A real Temporal server's databases stay: it runs on them (temporal-server.ts).
+      [PG_USER, ['temporal', 'temporal_visibility']],
     );
     for (const { datname } of rows) {
       await c.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`);

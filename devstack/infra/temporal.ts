@@ -1,4 +1,16 @@
-/** The Temporal dev server (the temporal CLI's `server start-dev`), with the booking workflows' search attributes. */
+/**
+ * The Temporal dev server (the temporal CLI's `server start-dev`), with the
+ * booking workflows' search attributes. Two flavours (InfraOptions.temporal):
+ * - `dev`: as the CLI sets it up for a laptop demo;
+ * - `dev-tuned`: the same binary without the CLI's demo settings that cost
+ *   every booking: `system.forceSearchAttributesCacheRefreshOnRead` off
+ *   (else every search-attribute lookup reads the database under a global
+ *   lock; the server's docs say never in production), SQLite without fsync
+ *   (`synchronous=off`: a crash of the machine, not of the process, may lose
+ *   the last transactions of local data), and a history cache sized for the
+ *   thousands of holds a flash sale keeps open.
+ * The real server on PostgreSQL is temporal-server.ts.
+ */
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,7 +45,15 @@ export function temporalServerArgs(o: InfraOptions): string[] {
   // Tests run in memory (fresh every start); dev keeps workflows in SQLite.
   // WAL with synchronous=normal: survives a crash of the server process, and
   // spares the fsync per write that made SQLite the bottleneck of every booking.
-  if (!o.fast) args.push('--db-filename', p.db, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  const tuned = o.temporal === 'dev-tuned';
+  if (!o.fast) args.push('--db-filename', p.db, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', `synchronous=${tuned ? 'off' : 'normal'}`);
+  if (tuned) {
+    args.push(
+      '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=false',
+      '--dynamic-config-value', 'history.cacheMaxSize=8192',
+      '--dynamic-config-value', 'history.hostLevelCacheMaxSize=65536',
+    );
+  }
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_TYPES)) args.push('--search-attribute', `${name}=${type}`);
   if (o.temporalUiPort === null) args.push('--headless');
   else args.push('--ui-port', String(o.temporalUiPort), '--ui-disable-news-fetch');
@@ -92,33 +112,23 @@ export async function startTemporal(o: InfraOptions, log: (l: string) => void): 
   }
 }
 
-/** Names from SEARCH_ATTRIBUTES that the server on `port` does not list (yet). Throws if it does not answer. */
-function missingSearchAttributes(port: number): Promise<string[]> {
+/** Runs the temporal CLI against a local server (without the caller's TEMPORAL_* settings); resolves to its stdout. */
+export function temporalCli(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       TOOLS.temporal,
-      [
-        'operator', 'search-attribute', 'list',
-        '--address', `127.0.0.1:${port}`,
-        '--namespace', TEMPORAL_NAMESPACE,
-        '--disable-config-file',
-        '--disable-config-env',
-        '--command-timeout', '3s',
-        '--output', 'json',
-      ],
-      { env: temporalEnv(), timeout: 5000, encoding: 'utf8' },
-      (err, stdout, stderr) => {
-        if (err) return reject(new Error(`${err.message.split('\n')[0]} ${stderr}`.trim()));
-        try {
-          const parsed = JSON.parse(stdout) as { customAttributes?: Record<string, string> };
-          const have = parsed.customAttributes ?? {};
-          resolve(Object.keys(SEARCH_ATTRIBUTE_TYPES).filter((n) => !(n in have)));
-        } catch (e) {
-          reject(e as Error);
-        }
-      },
+      [...args, '--disable-config-file', '--disable-config-env', '--command-timeout', '5s'],
+      { env: temporalEnv(), timeout: 8000, encoding: 'utf8' },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message.split('\n')[0]} ${stderr}`.trim())) : resolve(stdout)),
     );
   });
+}
+
+/** Names of SEARCH_ATTRIBUTE_TYPES that the server on `port` does not list (yet). Throws if it does not answer. */
+export async function missingSearchAttributes(port: number): Promise<string[]> {
+  const stdout = await temporalCli(['operator', 'search-attribute', 'list', '--address', `127.0.0.1:${port}`, '--namespace', TEMPORAL_NAMESPACE, '--output', 'json']);
+  const have = (JSON.parse(stdout) as { customAttributes?: Record<string, string> }).customAttributes ?? {};
+  return Object.keys(SEARCH_ATTRIBUTE_TYPES).filter((n) => !(n in have));
 }
 
 export async function stopTemporal(o: InfraOptions, log: (l: string) => void): Promise<void> {
