@@ -16,7 +16,8 @@ import type { createRateLimits } from './rate-limits';
 import { expressPath, ROUTES, type Access, type Upstream } from './routes';
 
 export interface GatewayDeps {
-  upstreams: Record<Upstream, string>;
+  /** Each upstream's replicas: one URL, or several taken in turn. */
+  upstreams: Record<Upstream, string[]>;
   verifyToken: VerifyToken;
   rateLimits: ReturnType<typeof createRateLimits>;
   publicUrl: string;
@@ -54,8 +55,10 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
     ready: async () => {
       await Promise.all(
         upstreamNames.map(async (name) => {
-          const res = await fetch(`${d.upstreams[name]}/healthz`, { signal: AbortSignal.timeout(2_000) });
-          if (!res.ok) throw new Error(`${name} answered ${res.status}`);
+          for (const base of d.upstreams[name]) {
+            const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
+            if (!res.ok) throw new Error(`${name} (${base}) answered ${res.status}`);
+          }
         }),
       );
     },
@@ -109,9 +112,13 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
   // Enough sockets that quick calls (queue polls, seat maps) never wait behind slow ones (holds
   // waiting their turn at Temporal) for a free socket; each service bounds its own work.
   const agent = keepAliveAgent();
-  const proxy = (name: Upstream, timeoutMs?: number): Step =>
-    createProxyMiddleware({
-      target: d.upstreams[name],
+  const proxy = (name: Upstream, timeoutMs?: number): Step => {
+    const targets = d.upstreams[name];
+    let turn = 0;
+    return createProxyMiddleware({
+      target: targets[0],
+      // Replicas in turn (one URL: always it).
+      ...(targets.length > 1 ? { router: () => targets[turn++ % targets.length] } : {}),
       agent,
       proxyTimeout: timeoutMs,
       // Only the event handlers below: the default plugins log (and format a line for) every request.
@@ -143,6 +150,7 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
         },
       },
     }) as unknown as Step;
+  };
   const proxies = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name, d.upstreamTimeoutMs)])) as Record<Upstream, Step>;
   const streams = Object.fromEntries(upstreamNames.map((name) => [name, proxy(name)])) as Record<Upstream, Step>;
 

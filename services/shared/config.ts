@@ -9,6 +9,15 @@ import { JWT_AUDIENCE, JWT_ISSUER, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } fro
 
 const port = z.coerce.number().int().min(0).max(65535);
 const url = z.string().url();
+/**
+ * An upstream the gateway proxies to: one URL (a Kubernetes Service, which
+ * balances itself), or several, comma-separated (replicas on one machine,
+ * which the gateway takes in turn).
+ */
+const replicas = z
+  .string()
+  .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+  .pipe(z.array(url).min(1, 'name at least one URL'));
 const pem = z
   .string()
   .min(1)
@@ -35,10 +44,10 @@ const temporal = {
 export const schemas = {
   gateway: z.object({
     ...common,
-    AUTH_URL: url,
-    CATALOG_URL: url,
-    BOOKING_URL: url,
-    CHECKIN_URL: url,
+    AUTH_URL: replicas,
+    CATALOG_URL: replicas,
+    BOOKING_URL: replicas,
+    CHECKIN_URL: replicas,
     PUBLIC_URL: url.default('http://localhost:8080'),
     REDIS_URL: url,
     /** Comma-separated origins allowed by CORS; empty allows none. */

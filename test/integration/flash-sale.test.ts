@@ -77,3 +77,39 @@ describe('flash sale (small)', () => {
     }
   }, 240_000);
 });
+
+// The same sale with two booking API replicas behind the gateway and two workers on the task
+// queue: nothing may assume a single process (claims, bulkheads, caches, the waiting room).
+describe('flash sale (small) on two booking replicas and two workers', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ holdTtlSeconds: 10, replicas: { booking: 2, workers: 2 } });
+  });
+  afterAll(() => stack.close());
+
+  it('sells with every audit line passing, the gateway sharing the reservations between the replicas', async () => {
+    const env: SaleEnv = { gatewayUrl: stack.api.baseUrl, admin: DEMO_ADMIN, pool: stack.pool, temporal: stack.temporal };
+    const o: SaleOptions = { seats: 40, buyers: 160, concurrency: 8, seed: 11, timeoutMs: 60_000, patienceSeconds: 30 };
+    const sale = await prepareSale(env, o);
+    try {
+      const accounts = await signInBuyers(env, o, { accounts: 16, parallel: 4, prefix: `flash-replicas-${Date.now().toString(36)}` });
+      const run = await runSale(env, sale, accounts, o);
+      expect(run.crashes).toEqual([]);
+      expect(run.results.get('held')).toBeGreaterThan(5);
+      await waitForHoldsToLapse(env, sale, 1_000, 90_000);
+      const { lines } = await auditSale({ pool: stack.pool, temporal: stack.temporal, http: sale.http, sessionId: sale.sessionId, ledger: sale.ledger });
+      expect(lines.filter((l) => !l.ok)).toEqual([]);
+      expect(lines).toHaveLength(8);
+
+      // Both replicas answered reservations.
+      expect(stack.bookingReplicas).toHaveLength(2);
+      for (const replica of stack.bookingReplicas) {
+        const metrics = await (await fetch(`${replica}/metrics`)).text();
+        const served = [...metrics.matchAll(/^http_request_duration_seconds_count\{[^}]*route="\/api\/v1\/reservations"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        expect(served).toBeGreaterThan(5);
+      }
+    } finally {
+      sale.http.close();
+    }
+  }, 240_000);
+});

@@ -29,12 +29,16 @@ export interface StackOptions {
   gateway?: Record<string, string>;
   /** Settings of other services over the test defaults, by service. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Booking API replicas behind the gateway, and workers on the task queue (default one each). */
+  replicas?: { booking?: number; workers?: number };
 }
 
 export interface Stack {
   api: Api;
   /** Each service's own URL, for calls the gateway never routes (/internal). */
   urls: Record<ServiceName, string>;
+  /** Every booking replica's URL (urls.booking is the first). */
+  bookingReplicas: string[];
   pool: Pool;
   temporal: Client;
   taskQueue: string;
@@ -104,6 +108,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const taskQueue = `booking-test-${randomUUID()}`;
   const ports: Partial<Record<ServiceName, number>> = {};
   let smtpPort = 0;
+  /** The booking replicas the gateway takes in turn (set once they run). */
+  let gatewayBookingUrls: string | undefined;
+  let bookingReplicas: string[] = [];
   const env = (name: ServiceName) =>
     serviceEnv(name, infra, secrets, {
       ports: { ...ports, [name]: ports[name] ?? 0 },
@@ -117,6 +124,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         NOTIFY_QUEUE: taskQueue,
         ...(name === 'gateway'
           ? {
+              ...(gatewayBookingUrls ? { BOOKING_URL: gatewayBookingUrls } : {}),
               RATE_LIMIT_KEY_PREFIX: `rl-${taskQueue}`,
               RATE_LIMIT_IP_PER_MINUTE: '1000000',
               RATE_LIMIT_USER_PER_MINUTE: '1000000',
@@ -155,6 +163,15 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     await start('payment', () => startPaymentService(loadConfig('payment', env('payment'))));
     await start('notification', () => startNotificationService(loadConfig('notification', env('notification'))));
     await start('booking', () => startBookingService(loadConfig('booking', env('booking'))));
+    // More booking replicas on ports of their own; the gateway takes them in turn, the others call the first.
+    const bookingUrls = [`http://127.0.0.1:${ports.booking}`];
+    for (let i = 1; i < (o.replicas?.booking ?? 1); i++) {
+      const replica = await startBookingService(loadConfig('booking', { ...env('booking'), PORT: '0' }));
+      servers.push(replica);
+      bookingUrls.push(replica.url);
+    }
+    gatewayBookingUrls = bookingUrls.join(',');
+    bookingReplicas = bookingUrls;
     await start('checkin', () => startCheckinService(loadConfig('checkin', env('checkin'))));
     await start('gateway', () => startGatewayService(loadConfig('gateway', env('gateway'))));
   } catch (err) {
@@ -166,14 +183,16 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
 
   /** Filled in as services start (the worker's on each start). */
   const urls = Object.fromEntries(Object.entries(ports).map(([n, p]) => [n, `http://127.0.0.1:${p}`])) as Record<ServiceName, string>;
-  let worker: RunningServer | undefined;
+  let workers: RunningServer[] = [];
   const startWorker = async () => {
-    worker ??= await startWorkerService(loadConfig('worker', env('worker')), { workflowBundlePath: WORKFLOW_BUNDLE });
-    urls.worker = `http://127.0.0.1:${worker.port}`;
+    while (workers.length < (o.replicas?.workers ?? 1)) {
+      workers.push(await startWorkerService(loadConfig('worker', env('worker')), { workflowBundlePath: WORKFLOW_BUNDLE }));
+    }
+    urls.worker = `http://127.0.0.1:${workers[0]!.port}`;
   };
   const stopWorker = async () => {
-    await worker?.close();
-    worker = undefined;
+    for (const w of workers) await w.close();
+    workers = [];
   };
   if (o.worker !== false) await startWorker();
 
@@ -191,6 +210,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   return {
     api,
     urls,
+    bookingReplicas,
     pool,
     temporal,
     taskQueue,

@@ -22,6 +22,15 @@ describe('configuration', () => {
     expect(cfg.JWT_PRIVATE_KEY).toContain('\nabc\n');
   });
 
+  it("takes the gateway's upstreams as one URL or several replicas, comma-separated, and refuses a list with a bad one", () => {
+    const gateway = { ...base, AUTH_URL: 'http://a:1', CATALOG_URL: 'http://c:2', CHECKIN_URL: 'http://k:3', BOOKING_URL: 'http://b:4, http://b:5' };
+    const cfg = loadConfig('gateway', gateway);
+    expect(cfg.BOOKING_URL).toEqual(['http://b:4', 'http://b:5']);
+    expect(cfg.AUTH_URL).toEqual(['http://a:1']);
+    expect(() => loadConfig('gateway', { ...gateway, BOOKING_URL: 'http://b:4,not a url' })).toThrow(/BOOKING_URL/);
+    expect(() => loadConfig('gateway', { ...gateway, BOOKING_URL: ' , ' })).toThrow(/BOOKING_URL/);
+  });
+
   it('names every missing or malformed variable', () => {
     expect(() => loadConfig('booking', { ...base, PORT: 'eighty' })).toThrow(/PORT[\s\S]*TICKET_SIGNING_KEY/);
   });
