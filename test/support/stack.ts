@@ -86,6 +86,7 @@ export const testSecrets = (): DevSecrets => {
     jwtPublicKey: publicKey,
     serviceToken: randomBytes(24).toString('base64url'),
     ticketSigningKey: randomBytes(24).toString('base64url'),
+    ticketKeypairSecret: randomBytes(32).toString('base64url'),
     waitingRoomKey: randomBytes(24).toString('base64url'),
     // Shared by every test stack (test-only value): stacks share the payment
     // schema, so any stack's provider may deliver another stack's webhook.
@@ -113,8 +114,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       extra: {
         ...o.env?.[name],
         TEMPORAL_TASK_QUEUE: taskQueue,
-        // Stacks share the database: each notification service sends only its own stack's mail.
+        // Stacks share the database: each notification service sends only its own stack's mail, each outbox relays its own messages.
         NOTIFY_QUEUE: taskQueue,
+        OUTBOX_QUEUE: taskQueue,
         ...(name === 'gateway'
           ? {
               RATE_LIMIT_KEY_PREFIX: `rl-${taskQueue}`,
