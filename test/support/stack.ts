@@ -29,6 +29,8 @@ export interface StackOptions {
   gateway?: Record<string, string>;
   /** Settings of other services over the test defaults, by service. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** A database of the stack's own (every service's schema in it) instead of the shared test database. */
+  databaseUrl?: string;
 }
 
 export interface Stack {
@@ -100,7 +102,7 @@ export const testSecrets = (): DevSecrets => {
  * test file's workflows on its own worker.
  */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
-  const infra = testInfra();
+  const infra = { ...testInfra(), ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) };
   const secrets = testSecrets();
   const taskQueue = `booking-test-${randomUUID()}`;
   const ports: Partial<Record<ServiceName, number>> = {};
