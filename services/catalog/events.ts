@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { z } from 'zod';
-import type { AlongWith } from '../shared/audit-trail';
+import { writeAlongWith, type AlongWith } from '../shared/audit-trail';
 import { inTransaction } from '../shared/db';
 import { conflict, notFound } from '../shared/errors';
 import { sessionsOf } from './sessions';
@@ -40,15 +40,8 @@ export function createEventStore(pool: Pool) {
 
   return {
     async createEvent(organizerId: string, e: z.infer<typeof CreateEventBody>, alongWith?: AlongWith<EventView>) {
-      return inTransaction(pool, async (c) => {
-        const { rows } = await c.query(
-          'INSERT INTO catalog.events (organizer_id, title, description, category) VALUES ($1, $2, $3, $4) RETURNING *',
-          [organizerId, e.title, e.description, e.category],
-        );
-        const event = eventView(rows[0]);
-        await alongWith?.(c, event);
-        return event;
-      });
+      const insert = 'INSERT INTO catalog.events (organizer_id, title, description, category) VALUES ($1, $2, $3, $4) RETURNING *';
+      return writeAlongWith(pool, async (c) => eventView((await c.query(insert, [organizerId, e.title, e.description, e.category])).rows[0]), alongWith);
     },
 
     async eventOwner(id: string): Promise<string | undefined> {
@@ -64,17 +57,18 @@ export function createEventStore(pool: Pool) {
     },
 
     async updateEvent(id: string, p: z.infer<typeof UpdateEventBody>, alongWith?: AlongWith<EventView>) {
-      const event = await inTransaction(pool, async (c) => {
-        const { rows } = await c.query(
-          `UPDATE catalog.events SET title = coalesce($2, title), description = coalesce($3, description), category = coalesce($4, category)
-           WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
-          [id, p.title ?? null, p.description ?? null, p.category ?? null],
-        );
-        if (!rows[0]) return undefined;
-        const updated = eventView(rows[0]);
-        await alongWith?.(c, updated);
-        return updated;
-      });
+      const event = await writeAlongWith(
+        pool,
+        async (c) => {
+          const { rows } = await c.query(
+            `UPDATE catalog.events SET title = coalesce($2, title), description = coalesce($3, description), category = coalesce($4, category)
+             WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
+            [id, p.title ?? null, p.description ?? null, p.category ?? null],
+          );
+          return rows[0] ? eventView(rows[0]) : undefined;
+        },
+        alongWith,
+      );
       if (!event) throw await refusal(id, () => notFound('event'));
       return event;
     },

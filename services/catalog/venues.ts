@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { z } from 'zod';
-import type { AlongWith } from '../shared/audit-trail';
+import { writeAlongWith, type AlongWith } from '../shared/audit-trail';
 import { inTransaction, PG, pgCode } from '../shared/db';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { hallsOf, insertSeats, planSeats, type Db, type HallView } from './layout';
@@ -24,15 +24,9 @@ export function createVenueStore(pool: Pool) {
 
   return {
     async createVenue(organizerId: string, v: z.infer<typeof CreateVenueBody>, alongWith?: AlongWith<ReturnType<typeof venueView>>) {
-      return inTransaction(pool, async (c) => {
-        const { rows } = await c.query(
-          'INSERT INTO catalog.venues (organizer_id, name, city, address) VALUES ($1, $2, $3, $4) RETURNING *',
-          [organizerId, v.name, v.city, v.address],
-        );
-        const venue = venueView(rows[0]);
-        await alongWith?.(c, venue);
-        return { ...venue, halls: [] as HallView[] };
-      });
+      const insert = 'INSERT INTO catalog.venues (organizer_id, name, city, address) VALUES ($1, $2, $3, $4) RETURNING *';
+      const venue = await writeAlongWith(pool, async (c) => venueView((await c.query(insert, [organizerId, v.name, v.city, v.address])).rows[0]), alongWith);
+      return { ...venue, halls: [] as HallView[] };
     },
 
     async venueOwner(venueId: string): Promise<string | undefined> {
@@ -61,13 +55,15 @@ export function createVenueStore(pool: Pool) {
     /** The hall and all its seats in one transaction; seats are numbered in layout order. */
     async createHall(venueId: string, h: z.infer<typeof CreateHallBody>, alongWith?: AlongWith<HallView>): Promise<HallView> {
       const plan = planSeats(h.sections);
-      return inTransaction(pool, async (c) => {
-        const { rows } = await c.query('INSERT INTO catalog.halls (venue_id, name) VALUES ($1, $2) RETURNING id', [venueId, h.name]);
-        await insertSeats(c, rows[0].id, plan);
-        const hall = { id: rows[0].id, venueId, name: h.name, seatCount: plan.count, sections: h.sections };
-        await alongWith?.(c, hall);
-        return hall;
-      });
+      return writeAlongWith(
+        pool,
+        async (c) => {
+          const { rows } = await c.query('INSERT INTO catalog.halls (venue_id, name) VALUES ($1, $2) RETURNING id', [venueId, h.name]);
+          await insertSeats(c, rows[0].id, plan);
+          return { id: rows[0].id as string, venueId, name: h.name, seatCount: plan.count, sections: h.sections };
+        },
+        alongWith,
+      );
     },
 
     /**

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AuditAction, AuditAppend } from '../../contracts/auth';
-import type { Db } from './db';
+import type { Pool } from 'pg';
+import { inTransaction, type Db } from './db';
 import type { Outbox } from './outbox';
 
 /**
@@ -53,6 +54,15 @@ export function systemAuditEntry(f: AuditFact): AuditAppend {
 
 /** Writes a change's audit entry (and anything else that must commit with it) in the change's own transaction. */
 export type AlongWith<R> = (db: Db, result: R) => Promise<unknown>;
+
+/** Runs `write` in a transaction, then `alongWith` on its result (none when it wrote nothing: undefined). */
+export function writeAlongWith<R>(pool: Pool, write: (db: Db) => Promise<R>, alongWith?: AlongWith<NonNullable<R>>): Promise<R> {
+  return inTransaction(pool, async (c) => {
+    const result = await write(c);
+    if (result !== undefined && result !== null) await alongWith?.(c, result);
+    return result;
+  });
+}
 
 /** The outbox topic of audit entries, in every service that appends them. */
 export type AuditTopic = { audit: AuditAppend };

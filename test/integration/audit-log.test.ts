@@ -1,7 +1,7 @@
 import { rows } from '../../devstack/api-client';
 import { eventually } from '../support/eventually';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
-import { startStack, type Stack } from '../support/stack';
+import { stackWithFaultyPath, type FaultProxy } from '../support/fault-proxy';
+import type { Stack } from '../support/stack';
 
 // The audit log is auth's, and covers what organizers do in every service: each action
 // below, taken through the gateway, appears with its actor and subject, even when auth
@@ -10,15 +10,11 @@ describe('audit log across services', () => {
   let stack: Stack;
   /** Between the catalog and auth: the path the catalog's audit entries take. */
   let catalogToAuth: FaultProxy;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    catalogToAuth = await startFaultProxy();
-    stack = await startStack({ env: { catalog: { AUTH_URL: catalogToAuth.url } } });
-    catalogToAuth.forwardTo(stack.urls.auth);
+    ({ stack, path: catalogToAuth, close } = await stackWithFaultyPath('catalog', 'auth'));
   });
-  afterAll(async () => {
-    await stack.close();
-    await catalogToAuth.close();
-  });
+  afterAll(() => close());
 
   const entries = async (action: string, subjectId: string) =>
     (await stack.api.expect(200, 'GET', `/api/v1/admin/audit-log?action=${action}&subjectId=${subjectId}`, { token: stack.admin.token })).items as {

@@ -2,9 +2,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { refundWorkflowId } from '../../contracts/booking-workflow';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy';
+import { stackWithFaultyPath, type FaultProxy } from '../support/fault-proxy';
 import { keepHistory } from '../support/histories';
-import { startStack, type Stack } from '../support/stack';
+import type { Stack } from '../support/stack';
 
 // An organizer cancels an event: every confirmed booking is refunded exactly
 // once and its tickets voided, by workflows that can be interrupted and run again,
@@ -13,15 +13,11 @@ describe('event cancellation', () => {
   let stack: Stack;
   /** Between the catalog and booking: the path a cancellation asks for its refunds on. */
   let catalogToBooking: FaultProxy;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    catalogToBooking = await startFaultProxy();
-    stack = await startStack({ env: { catalog: { BOOKING_URL: catalogToBooking.url } } });
-    catalogToBooking.forwardTo(stack.urls.booking);
+    ({ stack, path: catalogToBooking, close } = await stackWithFaultyPath('catalog', 'booking'));
   });
-  afterAll(async () => {
-    await stack.close();
-    await catalogToBooking.close();
-  });
+  afterAll(() => close());
 
   async function eventWithBookings(confirmed: number) {
     const organizer = await stack.newUserWithRole('organizer');

@@ -1,4 +1,6 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { ServiceName } from '../../contracts/platform';
+import { startStack, type StackOptions } from './stack';
 
 /**
  * A TCP proxy in front of one service, for outage tests: point a caller's
@@ -47,3 +49,23 @@ export async function startFaultProxy() {
   };
 }
 export type FaultProxy = Awaited<ReturnType<typeof startFaultProxy>>;
+
+/**
+ * A test stack whose `from` service reaches `to` through a fault proxy (its
+ * `<TO>_URL` setting points at the proxy): `path.down()` is `to` unreachable
+ * from `from` alone, as during an outage or a restart of `to`.
+ */
+export async function stackWithFaultyPath(from: ServiceName, to: ServiceName, o: StackOptions = {}) {
+  const path = await startFaultProxy();
+  const setting = `${to.toUpperCase().replace(/-/g, '_')}_URL`;
+  const stack = await startStack({ ...o, env: { ...o.env, [from]: { ...o.env?.[from], [setting]: path.url } } });
+  path.forwardTo(stack.urls[to]);
+  return {
+    stack,
+    path,
+    async close(): Promise<void> {
+      await stack.close();
+      await path.close();
+    },
+  };
+}
