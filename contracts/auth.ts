@@ -180,6 +180,19 @@ export const AUDIT_ACTIONS = [
   'application.rejected',
   'admin.bootstrapped',
   'operator.bootstrapped',
+  // What organizers (and admins acting for them) do in the other services, appended through auth's internal route.
+  'venue.created',
+  'hall.created',
+  'hall.updated',
+  'event.created',
+  'event.updated',
+  'event.published',
+  'event.cancelled',
+  'session.created',
+  'waiting_room.changed',
+  /** By the system, on behalf of the organizer who cancelled the event (the actor). */
+  'booking.refunded',
+  'checkin_kit.issued',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -205,6 +218,22 @@ export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditLogPage = z.object({ items: z.array(AuditEntry), nextBefore: z.number().int().nullable() });
 
 // ---- internal (service to service) ------------------------------------------
+
+/**
+ * POST /internal/audit-log: an entry another service appends (through its
+ * outbox, so it may arrive late and more than once). `id` is the entry's own:
+ * a repeated delivery is recorded once; `at` is when the action happened.
+ */
+export const AuditAppendBody = z.strictObject({
+  id: z.uuid(),
+  at: z.iso.datetime(),
+  action: z.enum(AUDIT_ACTIONS),
+  actorId: z.uuid().nullable(),
+  subjectId: z.uuid().nullable(),
+  ip: z.string().max(64).nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditAppend = z.infer<typeof AuditAppendBody>;
 
 /** GET /internal/users/:id: where and how to address a user. */
 export interface UserContact {

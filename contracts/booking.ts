@@ -66,6 +66,17 @@ export const RecordedReservation = Reservation.extend({ status: z.enum(['active'
 /** POST /internal/reservations/:id/tickets: the sale stands, against this payment. */
 export const IssueTicketsBody = z.object({ reservation: RecordedReservation, chargeId: z.uuid() });
 
+/** POST /internal/events/:id/cancellation: who cancelled the event (the refunds are audited on their behalf). */
+export const EventCancellationRequest = z.strictObject({ requestedBy: z.uuid().nullable().default(null) });
+export type EventCancellationRequest = z.infer<typeof EventCancellationRequest>;
+
+/** GET /internal/events/:id/ticket-key: the Ed25519 public key of an event's ticket codes, raw 32 bytes, base64url (RFC 8032). */
+export interface EventTicketKey {
+  eventId: string;
+  algorithm: 'Ed25519';
+  publicKey: string;
+}
+
 /** POST /internal/reservations/:id/refund */
 export const RefundBody = z.object({ reason: z.string().min(1).max(200) });
 

@@ -18,9 +18,11 @@ export const Admitted = z.object({
 
 export const CheckinKit = z.object({
   eventId: z.uuid(),
-  algorithm: z.literal('HMAC-SHA256'),
-  key: z.string().describe('the event key, base64url: verifies this event\'s codes and nothing else'),
-  codeFormat: z.string(),
+  algorithm: z.literal('Ed25519'),
+  publicKey: z
+    .string()
+    .describe("the event's Ed25519 public key: its raw 32 bytes (RFC 8032), base64url. Verifies this event's codes; signs nothing"),
+  codeFormat: z.string().describe('TKT3.<ticketId>.<eventId>.<sessionId>.<base64url Ed25519 signature of the part before it>; older TKT2 codes verify online only'),
   voidedTicketIds: z.array(z.uuid()),
   admittedTicketIds: z.array(z.uuid()),
   generatedAt: z.iso.datetime(),

@@ -4,9 +4,9 @@
  * (the service credential, problem+json answers as HttpErrors).
  */
 import type { CallOptions, ServiceClient } from '../services/shared/service-client';
-import type { AuthStats, UserContact } from './auth';
-import type { RefundableReservation, TicketDocument, TicketState, VoidedTickets } from './booking';
-import type { SessionPlaces, CatalogStats, HoldBody, Inventory, SessionInfo } from './catalog';
+import type { AuditAppend, AuthStats, UserContact } from './auth';
+import type { EventCancellationRequest, EventTicketKey, RefundableReservation, TicketDocument, TicketState, VoidedTickets } from './booking';
+import type { CatalogStats, HoldBody, Inventory, SessionInfo, SessionPlaces } from './catalog';
 import type { CheckinStats, EventCheckins } from './checkin';
 import type { HoldResult, PaymentIntent, Reservation, SellResult, Ticket } from './domain';
 import type { NotificationRequest } from './notification';
@@ -43,8 +43,11 @@ export function bookingClient(c: ServiceClient) {
       c.request<Ticket[]>('POST', `/internal/reservations/${id(reservation.id)}/tickets`, { reservation, chargeId }),
     reservation: (reservationId: string) => c.request<RefundableReservation>('GET', `/internal/reservations/${id(reservationId)}`),
     markRefunded: (reservationId: string, reason: string) => c.request<Reservation>('POST', `/internal/reservations/${id(reservationId)}/refund`, { reason }),
-    /** Starts (or joins) the refund run of a cancelled event. */
-    startEventCancellation: (eventId: string) => c.request<{ workflowId: string }>('POST', `/internal/events/${id(eventId)}/cancellation`),
+    /** Starts (or joins) the refund run of a cancelled event; the refunds are audited as done on behalf of `requestedBy`. */
+    startEventCancellation: (eventId: string, body: EventCancellationRequest) =>
+      c.request<{ workflowId: string }>('POST', `/internal/events/${id(eventId)}/cancellation`, body),
+    /** The public key that verifies an event's ticket codes (its private key never leaves booking). */
+    ticketKey: (eventId: string, opts?: CallOptions) => c.request<EventTicketKey>('GET', `/internal/events/${id(eventId)}/ticket-key`, undefined, opts),
     ticketState: (ticketId: string, opts?: CallOptions) => c.request<TicketState>('GET', `/internal/tickets/${id(ticketId)}`, undefined, opts),
     voidedTickets: (eventId: string) => c.request<VoidedTickets>('GET', `/internal/events/${id(eventId)}/voided-tickets`),
     /** The printable PDF of some tickets, a page each. */
@@ -77,6 +80,8 @@ export type NotificationClient = ReturnType<typeof notificationClient>;
 export function authClient(c: ServiceClient) {
   return {
     user: (userId: string) => c.request<UserContact>('GET', `/internal/users/${id(userId)}`),
+    /** Appends an entry to the audit log; the same entry id again records nothing more. */
+    appendAudit: (entry: AuditAppend) => c.request<void>('POST', '/internal/audit-log', entry),
     stats: () => c.request<AuthStats>('GET', '/internal/stats'),
   };
 }

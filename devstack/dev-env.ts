@@ -32,7 +32,10 @@ export interface DevSecrets {
   /** Its public key, SPKI PEM. */
   jwtPublicKey: string;
   serviceToken: string;
+  /** HMAC master key of the earlier ticket codes (TKT2): the check-in service's, until their events have passed. */
   ticketSigningKey: string;
+  /** What booking derives each event's Ed25519 ticket key pair from: booking's alone. */
+  ticketKeypairSecret: string;
   /** HMAC key of waiting-room queue and admission tokens. */
   waitingRoomKey: string;
   /** HMAC key of the payment provider's webhooks. */
@@ -60,14 +63,15 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     writeSecretFile(pubFile, publicKey);
   }
 
-  let stored: Partial<Pick<DevSecrets, 'serviceToken' | 'ticketSigningKey' | 'waitingRoomKey' | 'paymentWebhookSecret'>> = {};
+  let stored: Partial<Pick<DevSecrets, 'serviceToken' | 'ticketSigningKey' | 'ticketKeypairSecret' | 'waitingRoomKey' | 'paymentWebhookSecret'>> = {};
   if (fs.existsSync(secretsFile)) {
     stored = JSON.parse(fs.readFileSync(secretsFile, 'utf8')) as typeof stored;
   }
-  if (!stored.serviceToken || !stored.ticketSigningKey || !stored.waitingRoomKey || !stored.paymentWebhookSecret) {
+  if (!stored.serviceToken || !stored.ticketSigningKey || !stored.ticketKeypairSecret || !stored.waitingRoomKey || !stored.paymentWebhookSecret) {
     stored = {
       serviceToken: stored.serviceToken || randomBytes(32).toString('base64url'),
       ticketSigningKey: stored.ticketSigningKey || randomBytes(32).toString('base64url'),
+      ticketKeypairSecret: stored.ticketKeypairSecret || randomBytes(32).toString('base64url'),
       waitingRoomKey: stored.waitingRoomKey || randomBytes(32).toString('base64url'),
       paymentWebhookSecret: stored.paymentWebhookSecret || randomBytes(32).toString('base64url'),
     };
@@ -79,6 +83,7 @@ export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
     jwtPublicKey: fs.readFileSync(pubFile, 'utf8'),
     serviceToken: stored.serviceToken!,
     ticketSigningKey: stored.ticketSigningKey!,
+    ticketKeypairSecret: stored.ticketKeypairSecret!,
     waitingRoomKey: stored.waitingRoomKey!,
     paymentWebhookSecret: stored.paymentWebhookSecret!,
   };
@@ -157,7 +162,7 @@ export function serviceEnv(
       });
       break;
     case 'catalog':
-      Object.assign(env, { DATABASE_URL: infra.databaseUrl, ...redis, BOOKING_URL: url('booking') });
+      Object.assign(env, { DATABASE_URL: infra.databaseUrl, ...redis, BOOKING_URL: url('booking'), AUTH_URL: url('auth') });
       break;
     case 'payment':
       Object.assign(env, {
@@ -185,6 +190,7 @@ export function serviceEnv(
         TICKET_SIGNING_KEY: secrets.ticketSigningKey,
         BOOKING_URL: url('booking'),
         CATALOG_URL: url('catalog'),
+        AUTH_URL: url('auth'),
       });
       break;
     case 'booking':
@@ -192,7 +198,7 @@ export function serviceEnv(
         DATABASE_URL: infra.databaseUrl,
         ...redis,
         ...temporal,
-        TICKET_SIGNING_KEY: secrets.ticketSigningKey,
+        TICKET_KEYPAIR_SECRET: secrets.ticketKeypairSecret,
         CATALOG_URL: url('catalog'),
         WAITING_ROOM_TOKEN_KEY: secrets.waitingRoomKey,
         PAYMENT_WEBHOOK_SECRET: secrets.paymentWebhookSecret,

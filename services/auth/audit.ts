@@ -1,12 +1,15 @@
 import type { Request } from 'express';
 import type { Pool } from 'pg';
-import type { AuditAction, AuditEntry } from '../../contracts/auth';
+import type { AuditAction, AuditAppend, AuditEntry } from '../../contracts/auth';
+import { clientIp } from '../shared/audit-trail';
 import type { Db } from './users';
 
 /**
- * The security audit log. Entries are written with the same client as the
- * change they describe, so a rolled-back change leaves no entry and a
- * committed one always has its entry. Never holds a password or a token.
+ * The audit log: auth's own actions, and those other services append
+ * (`append`, through their outbox: services/shared/audit-trail.ts). Auth's
+ * entries are written with the same client as the change they describe, so a
+ * rolled-back change leaves no entry and a committed one always has its
+ * entry. Never holds a password or a token.
  */
 
 export interface AuditRecord {
@@ -21,19 +24,6 @@ export interface AuditRecord {
 export interface RequestContext {
   actorId: string | null;
   ip: string | null;
-}
-
-/**
- * The client's address: the gateway puts it first in X-Forwarded-For; a
- * direct call (tests, health probes) has only the socket. Bounded in length
- * because the header is client-supplied text.
- */
-export function clientIp(req: Request): string | null {
-  const forwarded = req.headers['x-forwarded-for'];
-  const header = Array.isArray(forwarded) ? forwarded[0] : forwarded;
-  const first = header?.split(',')[0]?.trim();
-  const ip = first || req.socket.remoteAddress || null;
-  return ip ? ip.slice(0, 64) : null;
 }
 
 export const requestContext = (req: Request): RequestContext => ({ actorId: req.user?.userId ?? null, ip: clientIp(req) });
@@ -62,6 +52,15 @@ export function createAuditLog(pool: Pool) {
       await db.query(
         'INSERT INTO auth.audit_log (actor_id, action, subject_id, ip, details) VALUES ($1, $2, $3, $4, $5)',
         [e.actorId ?? null, e.action, e.subjectId ?? null, e.ip ?? null, JSON.stringify(e.details ?? {})],
+      );
+    },
+
+    /** An entry from another service; the same entry delivered again is recorded once. */
+    async append(e: AuditAppend): Promise<void> {
+      await pool.query(
+        `INSERT INTO auth.audit_log (entry_id, at, actor_id, action, subject_id, ip, details) VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (entry_id) DO NOTHING`,
+        [e.id, e.at, e.actorId, e.action, e.subjectId, e.ip, JSON.stringify(e.details)],
       );
     },
 

@@ -6,6 +6,8 @@ import { ConfirmBody, IdempotencyKey, IssueTicketsBody, RecordedReservation, Res
 import { authenticate, currentUser, requireRole, requireService, type VerifyToken } from '../shared/auth';
 import { HttpError } from '../shared/errors';
 import { apiLane, type Step } from '../shared/api-lane';
+import type { AuditTopic } from '../shared/audit-trail';
+import type { Outbox } from '../shared/outbox';
 import { createServiceApp, finishApp, jsonBody, problemResponder } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse, uuid } from '../shared/validation';
@@ -15,6 +17,7 @@ import { refundRoutes } from './refund-routes';
 import { reportRoutes, type ReportClients } from './reports/report-routes';
 import type { SessionEvents } from './session-events';
 import type { BookingStore } from './store';
+import type { TicketKeys } from './tickets/ticket-keys';
 import { internalTicketRoutes, ticketRoutes, ticketView } from './tickets/ticket-routes';
 import { queueStatus, waitingRoomRoutes } from './waiting-room/routes';
 import { ADMISSION_HEADER, type WaitingRoom } from './waiting-room/waiting-room';
@@ -27,6 +30,9 @@ export interface BookingDeps {
   taskQueue: string;
   bookings: Bookings;
   store: BookingStore;
+  ticketKeys: TicketKeys;
+  /** Audit entries, delivered to auth's log (services/shared/audit-trail.ts). */
+  outbox: Outbox<AuditTopic>;
   waitingRoom: WaitingRoom;
   sessionEvents: SessionEvents;
   verifyToken: VerifyToken;
@@ -61,7 +67,7 @@ export function createBookingApp(d: BookingDeps): RequestListener {
   });
 
   paymentWebhookRoutes(app, { client: d.temporal, secret: d.paymentWebhookSecret, logger: d.logger });
-  refundRoutes(app, { internal, client: d.temporal, store, taskQueue: d.taskQueue });
+  refundRoutes(app, { internal, client: d.temporal, store, taskQueue: d.taskQueue, outbox: d.outbox });
 
   app.use(authenticate(d.verifyToken));
   reportRoutes(app, { pool: d.pool, reportClients: d.clients });
@@ -69,7 +75,7 @@ export function createBookingApp(d: BookingDeps): RequestListener {
   const customer = requireRole('customer');
 
   // Flash sales: the waiting room's routes (the admission it requires is checked in reserve, below).
-  waitingRoomRoutes(app, d.waitingRoom);
+  waitingRoomRoutes(app, d.waitingRoom, d.outbox);
 
   app.get('/api/v1/reservations', async (req, res) => {
     res.json({ items: await bookings.list(currentUser(req)) });

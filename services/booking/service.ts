@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { authClient, catalogClient, checkinClient } from '../../contracts/clients';
+import type { AuditTopic } from '../shared/audit-trail';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
+import { openOutbox } from '../shared/outbox';
 import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
@@ -13,6 +15,7 @@ import { createSessionEvents } from './session-events';
 import { createCallMeter } from './flow-control/call-meter';
 import { createTemporalBulkhead } from './flow-control/temporal-bulkhead';
 import { createBookingStore } from './store';
+import { createTicketKeys } from './tickets/ticket-keys';
 import { overflowRate } from './waiting-room/admission-math';
 import { createWaitingRoom } from './waiting-room/waiting-room';
 
@@ -22,9 +25,14 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
     kit.onClose(() => connection.close());
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
-    const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
+    const ticketKeys = createTicketKeys(cfg.TICKET_KEYPAIR_SECRET);
+    const store = createBookingStore(pool, ticketKeys);
     const redis = kit.redis(cfg.REDIS_URL);
     const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
+    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN));
+    const outbox = await openOutbox<AuditTopic>({ pool, schema: 'booking', queue: cfg.OUTBOX_QUEUE, logger: kit.logger, deliver: { audit: auth.appendAudit } });
+    outbox.start();
+    kit.onClose(() => outbox.stop());
     const settings = {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,
@@ -50,6 +58,8 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       paymentWebhookSecret: cfg.PAYMENT_WEBHOOK_SECRET,
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       store,
+      ticketKeys,
+      outbox,
       waitingRoom: createWaitingRoom({
         pool,
         redis,
@@ -79,7 +89,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       clients: {
         catalog,
         checkin: checkinClient(createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN)),
-        auth: authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN)),
+        auth,
       },
       verifyToken: await kit.tokenVerifier(cfg),
       bookings: createBookings(client, store, settings, createSeatClaims(redis), places, bulkhead, kit.logger),

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { AlongWith } from '../shared/audit-trail';
 import { inTransaction } from '../shared/db';
 import type { Reservation, Ticket } from '../../contracts/domain';
 import { signTicketCode } from './tickets/ticket-code';
+import type { TicketKeys } from './tickets/ticket-keys';
 
 const reservationView = (r: any): Reservation => ({
   id: r.id,
@@ -31,7 +33,7 @@ const ticketView = (r: any): Ticket => ({
 const RESERVATION = 'SELECT *, total_amount::text AS total_amount FROM booking.reservations';
 
 /** The data layer of the booking read model. */
-export function createBookingStore(pool: Pool, ticketKey: string) {
+export function createBookingStore(pool: Pool, ticketKeys: TicketKeys) {
   /** Inserts or moves a reservation on; a final status never goes back to active. */
   async function upsert(q: Pick<Pool, 'query'>, r: Reservation, chargeId: string | null = null) {
     await q.query(
@@ -67,7 +69,7 @@ export function createBookingStore(pool: Pool, ticketKey: string) {
           await c.query(
             `INSERT INTO booking.tickets (id, reservation_id, user_id, session_id, event_id, seat_id, seat, code)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (reservation_id, seat_id) DO NOTHING`,
-            [id, r.id, r.userId, r.sessionId, eventId, seat.seatId, JSON.stringify(seat), signTicketCode(ticketKey, { ticketId: id, eventId, sessionId: r.sessionId })],
+            [id, r.id, r.userId, r.sessionId, eventId, seat.seatId, JSON.stringify(seat), signTicketCode(ticketKeys, { ticketId: id, eventId, sessionId: r.sessionId })],
           );
         }
         const { rows } = await c.query('SELECT * FROM booking.tickets WHERE reservation_id = $1 ORDER BY issued_at, id', [r.id]);
@@ -81,22 +83,45 @@ export function createBookingStore(pool: Pool, ticketKey: string) {
       return rows[0] && { ...reservationView(rows[0]), chargeId: rows[0].charge_id };
     },
 
-    /** Confirmed → refunded, its tickets void; again: a no-op. Undefined when not confirmed (or refunded). */
-    async markRefunded(id: string, reason: string): Promise<Reservation | undefined> {
-      return inTransaction(pool, async (c) => {
+    /**
+     * Confirmed → refunded, its tickets void; again: a no-op. Undefined when
+     * not confirmed (or refunded). `alongWith` runs in the same transaction,
+     * only when this call did the refund.
+     */
+    async markRefunded(id: string, reason: string, alongWith?: AlongWith<Reservation & { chargeId: string | null; eventId: string | null }>) {
+      return inTransaction(pool, async (c): Promise<Reservation | undefined> => {
+        // Locked first, so of two refunds racing only the one that finds it confirmed does the refund.
+        const before = await c.query<{ status: string }>('SELECT status FROM booking.reservations WHERE id = $1 FOR UPDATE', [id]);
         const { rows } = await c.query(
           `UPDATE booking.reservations SET status = 'refunded', refunded_at = coalesce(refunded_at, now()), updated_at = now()
            WHERE id = $1 AND status IN ('confirmed', 'refunded') RETURNING *, total_amount::text AS total_amount`,
           [id],
         );
         if (!rows[0]) return undefined;
+        const refunded = reservationView(rows[0]);
+        if (before.rows[0]?.status === 'confirmed') await alongWith?.(c, { ...refunded, chargeId: rows[0].charge_id, eventId: rows[0].event_id });
         await c.query(
           `UPDATE booking.tickets SET status = 'void', voided_at = coalesce(voided_at, now()), void_reason = coalesce(void_reason, $2)
            WHERE reservation_id = $1`,
           [id, reason],
         );
-        return reservationView(rows[0]);
+        return refunded;
       });
+    },
+
+    /** Remembers who cancelled an event (the first to ask), for the audit entries of its refunds. */
+    async recordEventCancellation(eventId: string, requestedBy: string | null): Promise<void> {
+      await pool.query(
+        `INSERT INTO booking.event_cancellations (event_id, requested_by) VALUES ($1, $2)
+         ON CONFLICT (event_id) DO UPDATE SET requested_by = coalesce(booking.event_cancellations.requested_by, EXCLUDED.requested_by)`,
+        [eventId, requestedBy],
+      );
+    },
+
+    async eventCancelledBy(db: Pick<Pool, 'query'>, eventId: string | null): Promise<string | null> {
+      if (!eventId) return null;
+      const { rows } = await db.query('SELECT requested_by FROM booking.event_cancellations WHERE event_id = $1', [eventId]);
+      return rows[0]?.requested_by ?? null;
     },
 
     async ticketsOfReservation(reservationId: string): Promise<Ticket[]> {

@@ -1,7 +1,9 @@
 import type { Express, Request } from 'express';
 import type { Pool } from 'pg';
+import { audited, type AuditFact } from '../shared/audit-trail';
 import { authenticate, currentUser, hasRole, requireRole, requireService, type Principal, type VerifyToken } from '../shared/auth';
-import { forbidden, HttpError, notFound } from '../shared/errors';
+import { eventCancellationWorkflowId } from '../../contracts/booking-workflow';
+import { forbidden, notFound } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse, uuid } from '../shared/validation';
@@ -9,6 +11,7 @@ import {
   CreateEventBody, CreateHallBody, CreateSessionBody, CreateVenueBody, HallLayoutBody, HoldBody, ListEventsQuery, OrganizerEventsQuery,
   ReservationSeatsBody, UpdateEventBody,
 } from '../../contracts/catalog';
+import type { CatalogOutbox } from './cancellation-outbox';
 import { cancellationRoutes } from './cancellation-routes';
 import type { SeatHolds } from './seat-holds';
 import type { SeatMaps } from './seat-map';
@@ -28,8 +31,8 @@ export interface CatalogDeps {
   logger: Logger;
   /** Told the sessions whose seats a hall layout change regenerated: their cached seat views are stale. */
   onLayoutChanged?: (sessionIds: string[]) => Promise<void>;
-  /** Starts (or joins) the refund run of a cancelled event (the booking service owns bookings). */
-  startRefunds: (eventId: string) => Promise<{ workflowId: string }>;
+  /** Audit entries for auth, and refund runs of cancelled events for booking (cancellation-outbox.ts). */
+  outbox: CatalogOutbox;
 }
 
 const id = (req: Request, name = 'id') => parse(uuid, req.params[name], `path.${name}`);
@@ -81,19 +84,27 @@ export function createCatalogApp(d: CatalogDeps): Express {
   // Catalog changes are organizers' work (the route table's roles); ownership is checked per object.
   const organizer = requireRole('organizer');
 
+  // Every change an organizer (or an admin) makes is audited with it, in auth's log (services/shared/audit-trail.ts).
+  const audit = <R>(req: Request, fact: (r: R) => AuditFact | undefined) => audited(d.outbox, req, fact);
+
   app.post('/api/v1/venues', organizer, async (req, res) => {
-    res.status(201).json(await store.createVenue(currentUser(req).userId, parse(CreateVenueBody, req.body)));
+    const body = parse(CreateVenueBody, req.body);
+    const venue = await store.createVenue(currentUser(req).userId, body, audit(req, (v) => ({ action: 'venue.created', subjectId: v.id, details: { name: v.name } })));
+    res.status(201).json(venue);
   });
 
   app.post('/api/v1/venues/:id/halls', organizer, async (req, res) => {
     const venueId = id(req);
     const body = parse(CreateHallBody, req.body);
     assertOwner(currentUser(req), await store.venueOwner(venueId), 'venue');
-    res.status(201).json(await store.createHall(venueId, body));
+    const hall = await store.createHall(venueId, body, audit(req, (h) => ({ action: 'hall.created', subjectId: h.id, details: { venueId, name: h.name, seats: h.seatCount } })));
+    res.status(201).json(hall);
   });
 
   app.post('/api/v1/events', organizer, async (req, res) => {
-    res.status(201).json(await store.createEvent(currentUser(req).userId, parse(CreateEventBody, req.body)));
+    const body = parse(CreateEventBody, req.body);
+    const event = await store.createEvent(currentUser(req).userId, body, audit(req, (e) => ({ action: 'event.created', subjectId: e.id, details: { title: e.title } })));
+    res.status(201).json(event);
   });
 
   app.get('/api/v1/events', async (req, res) => {
@@ -112,7 +123,7 @@ export function createCatalogApp(d: CatalogDeps): Express {
   app.post('/api/v1/events/:id/publish', organizer, async (req, res) => {
     const eventId = id(req);
     assertOwner(currentUser(req), await store.eventOwner(eventId), 'event');
-    res.json(await store.publishEvent(eventId));
+    res.json(await store.publishEvent(eventId, audit(req, (e) => ({ action: 'event.published', subjectId: e.id }))));
   });
 
   app.post('/api/v1/events/:id/sessions', organizer, async (req, res) => {
@@ -121,26 +132,35 @@ export function createCatalogApp(d: CatalogDeps): Express {
     const user = currentUser(req);
     assertOwner(user, await store.eventOwner(eventId), 'event');
     assertOwner(user, await store.hallOwner(body.hallId), 'hall');
-    res.status(201).json(await store.createSession(eventId, body));
+    const session = await store.createSession(eventId, body, audit(req, (s) => ({
+      action: 'session.created',
+      subjectId: s.id,
+      details: { eventId, hallId: s.hallId, startsAt: s.startsAt, endsAt: s.endsAt },
+    })));
+    res.status(201).json(session);
   });
 
   app.post('/api/v1/events/:id/cancel', organizer, async (req, res) => {
     const eventId = id(req);
-    assertOwner(currentUser(req), await store.eventOwner(eventId), 'event');
-    const event = await store.cancelEvent(eventId);
-    // The cancellation stands either way; cancelling again retries the refunds (the run is idempotent).
-    const refunds = await d.startRefunds(eventId).catch((err: unknown) => {
-      d.logger.error({ err, eventId }, 'refund run not started');
-      throw new HttpError(503, 'REFUNDS_NOT_STARTED', 'the event is cancelled, but its refunds could not be started; cancel again to retry');
+    const user = currentUser(req);
+    assertOwner(user, await store.eventOwner(eventId), 'event');
+    // The cancellation, its audit entry and the request for its refund run commit together (or not at all).
+    let refundRun = '';
+    const event = await store.cancelEvent(eventId, async (c, e) => {
+      if (e.cancelledNow) await audit(req, () => ({ action: 'event.cancelled', subjectId: eventId, details: { title: e.title } }))(c, e);
+      // Asked again on every cancel, as before: an interrupted run (terminated by an operator) starts over.
+      refundRun = await d.outbox.enqueue(c, 'event-cancellation', { eventId, requestedBy: user.userId });
     });
-    res.json({ ...event, refunds });
+    // Booking is asked at once; if it cannot be reached the relay keeps asking, and the cancellation stands.
+    const started = await d.outbox.deliverNow(refundRun).catch(() => false);
+    res.json({ ...event, refunds: { workflowId: eventCancellationWorkflowId(eventId), started } });
   });
 
   app.patch('/api/v1/events/:id', organizer, async (req, res) => {
     const eventId = id(req);
     const body = parse(UpdateEventBody, req.body);
     assertOwner(currentUser(req), await store.eventOwner(eventId), 'event');
-    res.json(await store.updateEvent(eventId, body));
+    res.json(await store.updateEvent(eventId, body, audit(req, (e) => ({ action: 'event.updated', subjectId: e.id, details: { fields: Object.keys(body).sort() } }))));
   });
 
   app.get('/api/v1/organizer/events', organizer, async (req, res) => {
@@ -162,7 +182,11 @@ export function createCatalogApp(d: CatalogDeps): Express {
     const hallId = id(req, 'hallId');
     const body = parse(HallLayoutBody, req.body);
     assertOwner(currentUser(req), await store.venueOwner(venueId), 'venue');
-    const { hall, sessionIds } = await store.replaceHall(venueId, hallId, body);
+    const { hall, sessionIds } = await store.replaceHall(venueId, hallId, body, audit(req, (r) => ({
+      action: 'hall.updated',
+      subjectId: hallId,
+      details: { venueId, name: r.hall.name, seats: r.hall.seatCount },
+    })));
     if (sessionIds.length) {
       // The change is committed; a stale cache must not turn it into an error.
       await d.onLayoutChanged?.(sessionIds).catch((err) => d.logger.warn({ err, sessionIds }, 'seat views not invalidated'));

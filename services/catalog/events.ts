@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import type { z } from 'zod';
+import { writeAlongWith, type AlongWith } from '../shared/audit-trail';
+import { inTransaction } from '../shared/db';
 import { conflict, notFound } from '../shared/errors';
 import { sessionsOf } from './sessions';
 import type { CreateEventBody, ListEventsQuery, OrganizerEventsQuery, UpdateEventBody } from '../../contracts/catalog';
@@ -21,7 +23,13 @@ const cancelled = () => conflict('EVENT_CANCELLED', 'the event is cancelled');
 /** LIKE pattern for "contains", with the user's own wildcards taken literally. */
 const contains = (q: string) => `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 
-/** Events: drafts belong to their organizer; published ones are public; cancelled is final. */
+export type EventView = ReturnType<typeof eventView>;
+
+/**
+ * Events: drafts belong to their organizer; published ones are public;
+ * cancelled is final. Each change's `alongWith` writes in its transaction
+ * (the audit entry), only when something changed.
+ */
 export function createEventStore(pool: Pool) {
   /** Why an event's state change matched no row: it does not exist (404) or is cancelled (409). */
   async function refusal(id: string, otherwise: () => Error): Promise<Error> {
@@ -31,12 +39,9 @@ export function createEventStore(pool: Pool) {
   }
 
   return {
-    async createEvent(organizerId: string, e: z.infer<typeof CreateEventBody>) {
-      const { rows } = await pool.query(
-        'INSERT INTO catalog.events (organizer_id, title, description, category) VALUES ($1, $2, $3, $4) RETURNING *',
-        [organizerId, e.title, e.description, e.category],
-      );
-      return eventView(rows[0]);
+    async createEvent(organizerId: string, e: z.infer<typeof CreateEventBody>, alongWith?: AlongWith<EventView>) {
+      const insert = 'INSERT INTO catalog.events (organizer_id, title, description, category) VALUES ($1, $2, $3, $4) RETURNING *';
+      return writeAlongWith(pool, async (c) => eventView((await c.query(insert, [organizerId, e.title, e.description, e.category])).rows[0]), alongWith);
     },
 
     async eventOwner(id: string): Promise<string | undefined> {
@@ -51,42 +56,62 @@ export function createEventStore(pool: Pool) {
       return { ...eventView(rows[0]), sessions: await sessionsOf(pool, [id], { availability: true }) };
     },
 
-    async updateEvent(id: string, p: z.infer<typeof UpdateEventBody>) {
-      const { rows } = await pool.query(
-        `UPDATE catalog.events SET title = coalesce($2, title), description = coalesce($3, description), category = coalesce($4, category)
-         WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
-        [id, p.title ?? null, p.description ?? null, p.category ?? null],
+    async updateEvent(id: string, p: z.infer<typeof UpdateEventBody>, alongWith?: AlongWith<EventView>) {
+      const event = await writeAlongWith(
+        pool,
+        async (c) => {
+          const { rows } = await c.query(
+            `UPDATE catalog.events SET title = coalesce($2, title), description = coalesce($3, description), category = coalesce($4, category)
+             WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
+            [id, p.title ?? null, p.description ?? null, p.category ?? null],
+          );
+          return rows[0] ? eventView(rows[0]) : undefined;
+        },
+        alongWith,
       );
-      if (!rows[0]) throw await refusal(id, () => notFound('event'));
-      return eventView(rows[0]);
+      if (!event) throw await refusal(id, () => notFound('event'));
+      return event;
     },
 
     /** Draft → published (again: a no-op). Needs a session; a cancelled event stays cancelled. */
-    async publishEvent(id: string) {
-      const { rows } = await pool.query(
-        `UPDATE catalog.events e SET status = 'published', published_at = coalesce(published_at, now())
-         WHERE id = $1 AND status IN ('draft', 'published') AND EXISTS (SELECT 1 FROM catalog.sessions s WHERE s.event_id = e.id)
-         RETURNING *`,
-        [id],
-      );
-      if (!rows[0]) throw await refusal(id, () => conflict('EVENT_HAS_NO_SESSIONS', 'add a session before publishing'));
-      return eventView(rows[0]);
+    async publishEvent(id: string, alongWith?: AlongWith<EventView>) {
+      const event = await inTransaction(pool, async (c) => {
+        // Locked first, so of two publishes racing only the first is the change.
+        const before = await c.query<{ status: string }>('SELECT status FROM catalog.events WHERE id = $1 FOR UPDATE', [id]);
+        const { rows } = await c.query(
+          `UPDATE catalog.events e SET status = 'published', published_at = coalesce(published_at, now())
+           WHERE id = $1 AND status IN ('draft', 'published') AND EXISTS (SELECT 1 FROM catalog.sessions s WHERE s.event_id = e.id)
+           RETURNING *`,
+          [id],
+        );
+        if (!rows[0]) return undefined;
+        const published = eventView(rows[0]);
+        if (before.rows[0]?.status === 'draft') await alongWith?.(c, published);
+        return published;
+      });
+      if (!event) throw await refusal(id, () => conflict('EVENT_HAS_NO_SESSIONS', 'add a session before publishing'));
+      return event;
     },
 
     /**
      * Draft or published → cancelled; cancelling again answers the cancelled
      * event, so a retried request is harmless. From then on its sessions are
-     * off sale: the hold statement requires a published event.
+     * off sale: the hold statement requires a published event. `alongWith`
+     * runs in the same transaction every time (the refund run is asked for
+     * again), told whether this call did the cancelling.
      */
-    async cancelEvent(id: string) {
-      const { rows } = await pool.query(
-        `UPDATE catalog.events SET status = 'cancelled', cancelled_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
-        [id],
-      );
-      if (rows[0]) return eventView(rows[0]);
-      const { rows: again } = await pool.query('SELECT * FROM catalog.events WHERE id = $1', [id]);
-      if (!again[0]) throw notFound('event');
-      return eventView(again[0]);
+    async cancelEvent(id: string, alongWith?: AlongWith<EventView & { cancelledNow: boolean }>) {
+      return inTransaction(pool, async (c) => {
+        const { rows } = await c.query(
+          `UPDATE catalog.events SET status = 'cancelled', cancelled_at = now() WHERE id = $1 AND status <> 'cancelled' RETURNING *`,
+          [id],
+        );
+        const row = rows[0] ?? (await c.query('SELECT * FROM catalog.events WHERE id = $1', [id])).rows[0];
+        if (!row) throw notFound('event');
+        const event = eventView(row);
+        await alongWith?.(c, { ...event, cancelledNow: rows.length === 1 });
+        return event;
+      });
     },
 
     /**

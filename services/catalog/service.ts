@@ -1,10 +1,12 @@
 import { join } from 'node:path';
-import { bookingClient } from '../../contracts/clients';
+import { authClient, bookingClient } from '../../contracts/clients';
 import type { Config } from '../shared/config';
 import type { RunningServer } from '../shared/http';
+import { openOutbox } from '../shared/outbox';
 import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createCatalogApp } from './app';
+import type { CatalogTopics } from './cancellation-outbox';
 import { createLiveSeatMaps, createSeatPublisher } from './live-seat-map';
 import { createSeatHolds } from './seat-holds';
 import { createSeatMaps } from './seat-map';
@@ -16,6 +18,19 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
     const pool = await kit.database(cfg, 'catalog', join(__dirname, 'migrations'));
     const redis = kit.redis(cfg.REDIS_URL);
     const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
+    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN));
+    const outbox = await openOutbox<CatalogTopics>({
+      pool,
+      schema: 'catalog',
+      queue: cfg.OUTBOX_QUEUE,
+      logger: kit.logger,
+      deliver: {
+        audit: auth.appendAudit,
+        'event-cancellation': ({ eventId, requestedBy }) => booking.startEventCancellation(eventId, { requestedBy }),
+      },
+    });
+    outbox.start();
+    kit.onClose(() => outbox.stop());
     const view = createSeatView(redis);
     const holds = createSeatHolds(pool, view, kit.logger, createSeatPublisher(redis));
     const seatMaps = createSeatMaps({ pool, holds, view, logger: kit.logger });
@@ -32,7 +47,7 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
         sessionIds.forEach(seatMaps.forget);
         await Promise.all(sessionIds.map((id) => view.invalidate(id)));
       },
-      startRefunds: booking.startEventCancellation,
+      outbox,
       serviceToken: cfg.SERVICE_TOKEN,
       verifyToken: await kit.tokenVerifier(cfg),
     });

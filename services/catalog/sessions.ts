@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { z } from 'zod';
+import type { AlongWith } from '../shared/audit-trail';
 import { inTransaction } from '../shared/db';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import type { PlaceCounts, SessionInfo } from '../../contracts/catalog';
@@ -84,9 +85,9 @@ export function createSessionStore(pool: Pool) {
      * so two sessions created at once in one hall cannot both pass the
      * overlap check (and a layout change cannot run under it); the event row
      * is share-locked so a cancel cannot slip in between the check and the
-     * insert.
+     * insert. `alongWith` writes in the same transaction (the audit entry).
      */
-    async createSession(eventId: string, s: z.infer<typeof CreateSessionBody>) {
+    async createSession(eventId: string, s: z.infer<typeof CreateSessionBody>, alongWith?: AlongWith<SessionView>) {
       const startsAt = new Date(s.startsAt);
       const endsAt = new Date(s.endsAt);
       const tierOf = checkSession(s, startsAt, endsAt);
@@ -146,7 +147,9 @@ export function createSessionStore(pool: Pool) {
            WHERE (st.hall_id = $2 AND st.session_id IS NULL AND t.capacity IS NULL) OR (st.session_id = $1 AND t.capacity IS NOT NULL)`,
           [session.id, s.hallId],
         );
-        return sessionView(session, tiers);
+        const created = sessionView(session, tiers);
+        await alongWith?.(c, created);
+        return created;
       });
     },
 

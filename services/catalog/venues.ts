@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { z } from 'zod';
+import { writeAlongWith, type AlongWith } from '../shared/audit-trail';
 import { inTransaction, PG, pgCode } from '../shared/db';
 import { badRequest, conflict, notFound } from '../shared/errors';
 import { hallsOf, insertSeats, planSeats, type Db, type HallView } from './layout';
@@ -14,7 +15,7 @@ const venueView = (r: any) => ({
   createdAt: r.created_at.toISOString() as string,
 });
 
-/** Venues and halls: organizers' own property, never public. */
+/** Venues and halls: organizers' own property, never public. Each change's `alongWith` writes in its transaction (the audit entry). */
 export function createVenueStore(pool: Pool) {
   async function withHalls(db: Db, venues: any[]) {
     const halls = await hallsOf(db, { venueIds: venues.map((v) => v.id) });
@@ -22,12 +23,10 @@ export function createVenueStore(pool: Pool) {
   }
 
   return {
-    async createVenue(organizerId: string, v: z.infer<typeof CreateVenueBody>) {
-      const { rows } = await pool.query(
-        'INSERT INTO catalog.venues (organizer_id, name, city, address) VALUES ($1, $2, $3, $4) RETURNING *',
-        [organizerId, v.name, v.city, v.address],
-      );
-      return { ...venueView(rows[0]), halls: [] as HallView[] };
+    async createVenue(organizerId: string, v: z.infer<typeof CreateVenueBody>, alongWith?: AlongWith<ReturnType<typeof venueView>>) {
+      const insert = 'INSERT INTO catalog.venues (organizer_id, name, city, address) VALUES ($1, $2, $3, $4) RETURNING *';
+      const venue = await writeAlongWith(pool, async (c) => venueView((await c.query(insert, [organizerId, v.name, v.city, v.address])).rows[0]), alongWith);
+      return { ...venue, halls: [] as HallView[] };
     },
 
     async venueOwner(venueId: string): Promise<string | undefined> {
@@ -54,13 +53,17 @@ export function createVenueStore(pool: Pool) {
     },
 
     /** The hall and all its seats in one transaction; seats are numbered in layout order. */
-    async createHall(venueId: string, h: z.infer<typeof CreateHallBody>): Promise<HallView> {
+    async createHall(venueId: string, h: z.infer<typeof CreateHallBody>, alongWith?: AlongWith<HallView>): Promise<HallView> {
       const plan = planSeats(h.sections);
-      return inTransaction(pool, async (c) => {
-        const { rows } = await c.query('INSERT INTO catalog.halls (venue_id, name) VALUES ($1, $2) RETURNING id', [venueId, h.name]);
-        await insertSeats(c, rows[0].id, plan);
-        return { id: rows[0].id, venueId, name: h.name, seatCount: plan.count, sections: h.sections };
-      });
+      return writeAlongWith(
+        pool,
+        async (c) => {
+          const { rows } = await c.query('INSERT INTO catalog.halls (venue_id, name) VALUES ($1, $2) RETURNING id', [venueId, h.name]);
+          await insertSeats(c, rows[0].id, plan);
+          return { id: rows[0].id as string, venueId, name: h.name, seatCount: plan.count, sections: h.sections };
+        },
+        alongWith,
+      );
     },
 
     /**
@@ -71,10 +74,11 @@ export function createVenueStore(pool: Pool) {
      * ever lost. Returns the sessions whose seats changed, whose cached seat
      * views are stale from then on.
      */
-    async replaceHall(venueId: string, hallId: string, h: z.infer<typeof HallLayoutBody>) {
+    async replaceHall(venueId: string, hallId: string, h: z.infer<typeof HallLayoutBody>, alongWith?: AlongWith<{ hall: HallView; sessionIds: string[] }>) {
       const plan = planSeats(h.sections);
       try {
         return await inTransaction(pool, async (c) => {
+          const done = async (replaced: { hall: HallView; sessionIds: string[] }) => (await alongWith?.(c, replaced), replaced);
           // The hall row lock serialises this with createSession (whose
           // overlap check locks the same row) and with other layout changes.
           const locked = await c.query('SELECT 1 FROM catalog.halls WHERE id = $1 AND venue_id = $2 FOR UPDATE', [hallId, venueId]);
@@ -83,7 +87,7 @@ export function createVenueStore(pool: Pool) {
           await c.query('UPDATE catalog.halls SET name = $2 WHERE id = $1', [hallId, h.name]);
           // Only a rename: the seats (and their ids, which clients hold) stay.
           if (JSON.stringify(current!.sections) === JSON.stringify(h.sections)) {
-            return { hall: { ...current!, name: h.name }, sessionIds: [] as string[] };
+            return done({ hall: { ...current!, name: h.name }, sessionIds: [] });
           }
           const { rows: sessions } = await c.query<{ id: string }>('SELECT id FROM catalog.sessions WHERE hall_id = $1', [hallId]);
           const sessionIds = sessions.map((s) => s.id);
@@ -106,7 +110,7 @@ export function createVenueStore(pool: Pool) {
              WHERE s.hall_id = $1 AND t.capacity IS NULL`,
             [hallId],
           );
-          return { hall: { id: hallId, venueId, name: h.name, seatCount: plan.count, sections: h.sections }, sessionIds };
+          return done({ hall: { id: hallId, venueId, name: h.name, seatCount: plan.count, sections: h.sections }, sessionIds });
         });
       } catch (err) {
         // Only an unordered seat-state change (a release) can deadlock with the

@@ -1,14 +1,17 @@
 import type { Express, Request } from 'express';
 import type { Pool } from 'pg';
+import { audited, type AuditTopic } from '../shared/audit-trail';
 import { authenticate, currentUser, requireRole, requireService, type VerifyToken } from '../shared/auth';
 import { HttpError, notFound } from '../shared/errors';
 import { createServiceApp, finishApp } from '../shared/http';
 import type { Logger } from '../shared/logger';
+import type { Outbox } from '../shared/outbox';
 import type { BookingClient, CatalogClient } from '../../contracts/clients';
 import { parse, uuid } from '../shared/validation';
 import type { Admissions } from './admissions';
 import { checkinKit } from './checkin-kit';
 import { ask, assertMayScan, type Door } from './door';
+import type { EventKeys } from './event-keys';
 import { ScanBody } from '../../contracts/checkin';
 
 export interface CheckinDeps {
@@ -17,7 +20,9 @@ export interface CheckinDeps {
   door: Door;
   booking: BookingClient;
   catalog: CatalogClient;
-  masterKey: string;
+  eventKey: EventKeys;
+  /** Audit entries (kits issued), delivered to auth's log. */
+  outbox: Outbox<AuditTopic>;
   verifyToken: VerifyToken;
   serviceToken: string;
   logger: Logger;
@@ -54,13 +59,20 @@ export function createCheckinApp(d: CheckinDeps): Express {
       throw err;
     });
     await assertMayScan(currentUser(req), async () => owner.organizerId);
-    const [voided, admitted] = await Promise.all([
+    const [voided, admitted, key] = await Promise.all([
       ask('booking', () => d.booking.voidedTickets(eventId)),
       d.admissions.admittedTicketIds(eventId),
+      ask('booking', () => d.eventKey(eventId)),
     ]);
-    d.logger.info({ eventId, userId: currentUser(req).userId }, 'check-in kit issued');
-    // The kit holds a signing key: never cached by anything in between.
-    res.set('Cache-Control', 'no-store').json(checkinKit(d.masterKey, eventId, voided.ticketIds, admitted));
+    const kit = checkinKit(eventId, key.raw, voided.ticketIds, admitted);
+    // Who took which event's kit, and when: recorded before it is handed out.
+    await audited(d.outbox, req, () => ({
+      action: 'checkin_kit.issued',
+      subjectId: eventId,
+      details: { voided: voided.ticketIds.length, admitted: admitted.length, generatedAt: kit.generatedAt },
+    }))(d.pool, kit);
+    // The lists are a snapshot of this moment: never cached by anything in between.
+    res.set('Cache-Control', 'no-store').json(kit);
   });
 
   return finishApp(app, d.logger);

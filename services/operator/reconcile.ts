@@ -48,7 +48,7 @@ async function reconcileObject(deps: ReconcileDeps, obj: EventSale): Promise<Rec
   if (obj.metadata.deletionTimestamp) {
     if (!finalizers.includes(EVENTSALE_FINALIZER)) return {};
     const { event } = await locate(deps.catalog, obj.spec, obj.status?.catalog);
-    // Even when already cancelled: cancelling again is how the catalog retries a refund run that did not start.
+    // Even when already cancelled (harmless): the catalog's cancel commits with its refund run's request, which it delivers until booking accepts.
     if (event) await deps.catalog.cancelEvent(event.id);
     await deps.kube.patchFinalizers(ref, finalizers.filter((f) => f !== EVENTSALE_FINALIZER), obj.metadata.resourceVersion!);
     return {};

@@ -35,6 +35,14 @@ const base = {
 const common = { ...base, AUTH_JWKS_URL: url };
 
 const database = { DATABASE_URL: url, DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10) };
+/**
+ * Services that keep an outbox (services/shared/outbox.ts) relay only the
+ * messages written under their own queue name: deployments sharing one
+ * database (each test stack) never deliver each other's messages.
+ */
+const outbox = { OUTBOX_QUEUE: z.string().min(1).max(200).default('main') };
+/** Where the audit log lives: services that append to it (through their outbox) call auth. */
+const auditLog = { ...outbox, AUTH_URL: url };
 const temporal = {
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default(TEMPORAL_NAMESPACE),
@@ -85,6 +93,7 @@ export const schemas = {
   catalog: z.object({
     ...common,
     ...database,
+    ...auditLog,
     REDIS_URL: url,
     /** Asked to refund the bookings of a cancelled event. */
     BOOKING_URL: url,
@@ -93,8 +102,14 @@ export const schemas = {
     ...common,
     ...database,
     ...temporal,
+    ...auditLog,
     REDIS_URL: url,
-    TICKET_SIGNING_KEY: z.string().min(16),
+    /**
+     * The secret each event's Ed25519 ticket key pair is derived from
+     * (services/booking/tickets/ticket-keys.ts): booking's alone, never given
+     * to the check-in service, which verifies with public keys.
+     */
+    TICKET_KEYPAIR_SECRET: z.string().min(32),
     HOLD_TTL_SECONDS: z.coerce.number().int().positive().default(600),
     /** Temporal calls taking longer answer 503 instead of hanging the buyer. */
     TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
@@ -117,9 +132,8 @@ export const schemas = {
     PAYMENT_WEBHOOK_SECRET: z.string().min(16),
     /** How long a confirm waits for a slow payment before answering 202 (the booking keeps waiting). */
     PAYMENT_WAIT_SECONDS: z.coerce.number().int().positive().default(10),
-    /** Reports: check-in counts per session, user counts. */
+    /** Reports: check-in counts per session (user counts come from AUTH_URL). */
     CHECKIN_URL: url,
-    AUTH_URL: url,
   }),
   payment: z.object({
     ...common,
@@ -166,6 +180,11 @@ export const schemas = {
   checkin: z.object({
     ...common,
     ...database,
+    ...auditLog,
+    /**
+     * The master key of the HMAC codes (TKT2) issued before Ed25519 codes:
+     * verified online until their events have passed, then retired (README, "The door").
+     */
     TICKET_SIGNING_KEY: z.string().min(16),
     BOOKING_URL: url,
     CATALOG_URL: url,

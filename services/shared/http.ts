@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { answerParseErrors } from './client-errors';
 import { HttpError, problem } from './errors';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -185,6 +186,7 @@ class IdleClosingAgent extends http.Agent {
 export function listen(app: RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server = http.createServer(app);
+    answerParseErrors(server);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       // Behind a keep-alive proxy, the server must hold idle sockets longer than the proxy.
       server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;

@@ -1,6 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { verifyTicketCode } from '../../contracts/ticket-code';
+import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { legacyEventTicketKey, legacyTicketSignature, ticketCodeBody, ticketPublicKey, verifyTicketCode, type TicketClaims } from '../../contracts/ticket-code';
 import { signTicketCode } from '../../services/booking/tickets/ticket-code';
+import { createTicketKeys } from '../../services/booking/tickets/ticket-keys';
+import { eventually } from '../support/eventually';
 import type { SignedIn } from '../../devstack/api-client';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';
@@ -93,14 +95,25 @@ describe('check-in at the door', () => {
     expect(logged.rows[0].n).toBe(2);
   });
 
+  it('refuses a well-formed code signed with any key but the event\'s own (a forger holding public keys, or a kit)', async () => {
+    const ticket = tickets[1]!;
+    const body = ticketCodeBody({ ticketId: ticket.id, eventId, sessionId: ticket.sessionId });
+    const forged = `${body}.${sign(null, Buffer.from(body), generateKeyPairSync('ed25519').privateKey).toString('base64url')}`;
+    const res = await scan(doors[0], forged, 'north');
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'INVALID_TICKET', reason: 'bad-signature' });
+    expect(await admissionsOf(ticket.id)).toBe(0);
+  });
+
   it('refuses a genuinely signed code that names no ticket, or another session than its ticket', async () => {
-    const key = stack.secrets.ticketSigningKey;
+    // Signed as booking signs (the test holds booking's secret; the check-in service does not).
+    const keys = createTicketKeys(stack.secrets.ticketKeypairSecret);
     const ticket = tickets[4]!;
-    const unknown = signTicketCode(key, { ticketId: randomUUID(), eventId, sessionId: ticket.sessionId });
+    const unknown = signTicketCode(keys, { ticketId: randomUUID(), eventId, sessionId: ticket.sessionId });
     const res = await scan(doors[0], unknown);
     expect(res.status).toBe(422);
     expect(res.body.reason).toBe('unknown-ticket');
-    const elsewhere = signTicketCode(key, { ticketId: ticket.id, eventId, sessionId: randomUUID() });
+    const elsewhere = signTicketCode(keys, { ticketId: ticket.id, eventId, sessionId: randomUUID() });
     const mismatch = await scan(doors[0], elsewhere);
     expect(mismatch.status).toBe(422);
     expect(mismatch.body.reason).toBe('claims-mismatch');
@@ -132,12 +145,20 @@ describe('check-in at the door', () => {
     expect(byOwner.body).toMatchObject({ result: 'admitted', staffId: owner.user.id, door: 'stage door' });
   });
 
-  it('hands staff and the owner a kit that verifies codes offline and lists voided and admitted tickets', async () => {
+  it('hands staff and the owner a kit that verifies codes offline, refuses tampered and forged ones, and lists voided and admitted tickets', async () => {
     const path = `/api/v1/events/${eventId}/checkin-kit`;
     const kit = await stack.api.expect(200, 'GET', path, { token: doors[0].token });
-    expect(kit.eventId).toBe(eventId);
-    const eventKey = Buffer.from(kit.key, 'base64url');
-    for (const t of tickets) expect(verifyTicketCode({ eventKey }, t.code)).toMatchObject({ ticketId: t.id, eventId });
+    expect(kit).toMatchObject({ eventId, algorithm: 'Ed25519' });
+    expect(Object.keys(kit).sort()).toEqual(['admittedTicketIds', 'algorithm', 'codeFormat', 'eventId', 'generatedAt', 'publicKey', 'voidedTicketIds']);
+    const publicKey = ticketPublicKey(kit.publicKey);
+    expect(publicKey.type).toBe('public');
+    for (const t of tickets) expect(verifyTicketCode(publicKey, t.code)).toMatchObject({ ticketId: t.id, eventId });
+    // Offline, as a scanner holding only the kit: one character changed, or a forger's own signature, does not verify.
+    const code = tickets[1]!.code;
+    const at = code.length - 5;
+    expect(verifyTicketCode(publicKey, code.slice(0, at) + (code[at] === 'A' ? 'B' : 'A') + code.slice(at + 1))).toBeUndefined();
+    const body = ticketCodeBody({ ticketId: randomUUID(), eventId, sessionId: tickets[1]!.sessionId });
+    expect(verifyTicketCode(publicKey, `${body}.${sign(null, Buffer.from(body), generateKeyPairSync('ed25519').privateKey).toString('base64url')}`)).toBeUndefined();
     expect(kit.voidedTicketIds).toEqual([tickets[2]!.id]);
     expect([...kit.admittedTicketIds].sort()).toEqual([tickets[0]!.id, tickets[3]!.id].sort());
 
@@ -145,5 +166,51 @@ describe('check-in at the door', () => {
     const stranger = await stack.newUserWithRole('organizer');
     expect((await stack.api.call('GET', path, { token: stranger.token })).status).toBe(403);
     expect((await stack.api.call('GET', path, { token: (await stack.newCustomer()).token })).status).toBe(403);
+
+    // Each kit handed out is in the audit log: who took which event's kit.
+    const entries = async (actorId: string) =>
+      (await stack.api.expect(200, 'GET', `/api/v1/admin/audit-log?action=checkin_kit.issued&subjectId=${eventId}&actorId=${actorId}`, { token: stack.admin.token })).items;
+    await eventually(async () => expect(await entries(doors[0].user.id)).toHaveLength(1));
+    await eventually(async () => expect(await entries(owner.user.id)).toHaveLength(1));
+    expect((await entries(doors[0].user.id))[0]).toMatchObject({ actorId: doors[0].user.id, subjectId: eventId, details: { voided: 1, admitted: 2 } });
+    expect(await entries(stranger.user.id)).toHaveLength(0);
+  });
+
+  describe('tickets issued before Ed25519 codes (TKT2, HMAC)', () => {
+    /** The ticket's code as it was issued under the earlier format. */
+    async function asLegacyTicket(ticket: BoughtTicket): Promise<string> {
+      const claims: TicketClaims = { ticketId: ticket.id, eventId: ticket.eventId, sessionId: ticket.sessionId };
+      const body = ticketCodeBody(claims, 'TKT2');
+      const code = `${body}.${legacyTicketSignature(legacyEventTicketKey(stack.secrets.ticketSigningKey, claims.eventId), body)}`;
+      await stack.pool.query('UPDATE booking.tickets SET code = $2 WHERE id = $1', [ticket.id, code]);
+      return code;
+    }
+
+    it('admits them online while their event is ahead, and refuses them once it has passed', async () => {
+      const organizer = await stack.newUserWithRole('organizer');
+      const session = await smallSession(stack.api, organizer.token);
+      const buyer = await stack.newCustomer();
+      const r = await stack.api.expect(201, 'POST', '/api/v1/reservations', {
+        token: buyer.token,
+        body: { sessionId: session.sessionId, seatIds: session.seats.slice(0, 2).map((s) => s.seatId) },
+      });
+      const [first, second] = (await stack.api.expect(200, 'POST', `/api/v1/reservations/${r.id}/confirm`, { token: buyer.token, body: { paymentToken: 'tok_visa' } }))
+        .tickets as BoughtTicket[];
+      const [early, late] = [await asLegacyTicket(first!), await asLegacyTicket(second!)];
+
+      const admitted = await scan(doors[0], early, 'north');
+      expect(admitted.status).toBe(200);
+      expect(admitted.body).toMatchObject({ result: 'admitted', ticket: { id: first!.id } });
+      // A tampered TKT2 code is refused as a TKT3 one is.
+      const tampered = late.slice(0, -3) + (late.at(-3) === 'A' ? 'B' : 'A') + late.slice(-2);
+      expect((await scan(doors[0], tampered)).body).toMatchObject({ code: 'INVALID_TICKET', reason: 'bad-signature' });
+
+      // The event is over (its session moved into the past, as time would).
+      await stack.pool.query(`UPDATE catalog.sessions SET starts_at = now() - interval '3 hours', ends_at = now() - interval '1 hour' WHERE id = $1`, [session.sessionId]);
+      const refused = await scan(doors[0], late, 'north');
+      expect(refused.status).toBe(422);
+      expect(refused.body).toMatchObject({ code: 'INVALID_TICKET', reason: 'legacy-code-expired' });
+      expect(await admissionsOf(second!.id)).toBe(0);
+    });
   });
 });

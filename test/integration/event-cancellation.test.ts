@@ -2,17 +2,22 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { refundWorkflowId } from '../../contracts/booking-workflow';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';
+import { stackWithFaultyPath, type FaultProxy } from '../support/fault-proxy';
 import { keepHistory } from '../support/histories';
-import { startStack, type Stack } from '../support/stack';
+import type { Stack } from '../support/stack';
 
 // An organizer cancels an event: every confirmed booking is refunded exactly
-// once and its tickets voided, by workflows that can be interrupted and run again.
+// once and its tickets voided, by workflows that can be interrupted and run again,
+// and the refunds start even if booking cannot be reached when the cancel commits.
 describe('event cancellation', () => {
   let stack: Stack;
+  /** Between the catalog and booking: the path a cancellation asks for its refunds on. */
+  let catalogToBooking: FaultProxy;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    stack = await startStack();
+    ({ stack, path: catalogToBooking, close } = await stackWithFaultyPath('catalog', 'booking'));
   });
-  afterAll(() => stack.close());
+  afterAll(() => close());
 
   async function eventWithBookings(confirmed: number) {
     const organizer = await stack.newUserWithRole('organizer');
@@ -58,7 +63,7 @@ describe('event cancellation', () => {
 
     const cancelled = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
     expect(cancelled.status).toBe('cancelled');
-    expect(cancelled.refunds.workflowId).toBe(`event-cancellation-${session.eventId}`);
+    expect(cancelled.refunds).toEqual({ workflowId: `event-cancellation-${session.eventId}`, started: true });
     expect(await stack.temporal.workflow.getHandle(cancelled.refunds.workflowId).result()).toEqual({ refunded: 3 });
     for (const b of bookings) await expectRefundedOnce(b);
     await keepHistory('refund.json', stack.temporal.workflow.getHandle(refundWorkflowId(bookings[0]!.id)));
@@ -115,5 +120,47 @@ describe('event cancellation', () => {
     const second = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
     expect(await stack.temporal.workflow.getHandle(second.refunds.workflowId).result()).toEqual({ refunded: 1 });
     for (const b of bookings) await expectRefundedOnce(b);
+  });
+
+  it('with booking unreachable, the cancel answers 200 and every booking is refunded once booking is back', async () => {
+    const { organizer, session, bookings } = await eventWithBookings(2);
+    const pendingRuns = async () =>
+      (
+        await stack.pool.query(`SELECT attempts FROM catalog.outbox WHERE queue = $1 AND topic = 'event-cancellation' AND payload->>'eventId' = $2`, [
+          stack.taskQueue,
+          session.eventId,
+        ])
+      ).rows as { attempts: number }[];
+
+    await catalogToBooking.down();
+    const cancelled = await stack.api.expect(200, 'POST', `/api/v1/events/${session.eventId}/cancel`, { token: organizer.token });
+    expect(cancelled).toMatchObject({ status: 'cancelled', refunds: { workflowId: `event-cancellation-${session.eventId}`, started: false } });
+    // The cancellation committed with its request for refunds, which waits for booking (tried once already).
+    expect((await stack.api.expect(200, 'GET', `/api/v1/events/${session.eventId}`, { token: organizer.token })).status).toBe('cancelled');
+    expect(await pendingRuns()).toEqual([{ attempts: 1 }]);
+    // While booking is away the relay keeps asking, with backoff; nothing is refunded yet.
+    await eventually(async () => expect((await pendingRuns())[0]!.attempts).toBeGreaterThanOrEqual(2), 5_000);
+    for (const b of bookings) expect(await refundsOf(b.id)).toEqual({ refunds: 0, refunded: false });
+
+    await catalogToBooking.up();
+    await eventually(async () => expect(await pendingRuns()).toEqual([]), 20_000);
+    expect(await stack.temporal.workflow.getHandle(cancelled.refunds.workflowId).result()).toEqual({ refunded: 2 });
+    for (const b of bookings) await expectRefundedOnce(b);
+
+    // The audit log tells who cancelled, and each refund as the system's, on that organizer's behalf.
+    const audit = (action: string, subjectId: string) =>
+      stack.api.expect(200, 'GET', `/api/v1/admin/audit-log?action=${action}&subjectId=${subjectId}`, { token: stack.admin.token });
+    await eventually(async () => expect((await audit('event.cancelled', session.eventId)).items).toEqual([
+      expect.objectContaining({ actorId: organizer.user.id, subjectId: session.eventId }),
+    ]));
+    for (const b of bookings) {
+      await eventually(async () => expect((await audit('booking.refunded', b.id)).items).toEqual([
+        expect.objectContaining({
+          actorId: organizer.user.id,
+          subjectId: b.id,
+          details: expect.objectContaining({ by: 'system', eventId: session.eventId, reason: 'event cancelled', userId: b.userId }),
+        }),
+      ]));
+    }
   });
 });

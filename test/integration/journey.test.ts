@@ -66,7 +66,7 @@ describe('booking journey through the gateway', () => {
     const tickets = await api.expect(200, 'GET', '/api/v1/tickets', { token: buyer.token });
     expect(tickets.items).toHaveLength(2);
     const ticket = await api.expect(200, 'GET', `/api/v1/tickets/${tickets.items[0].id}`, { token: buyer.token });
-    expect(ticket.code).toMatch(/^TKT2\./);
+    expect(ticket.code).toMatch(/^TKT3\./);
     const qr = await api.call('GET', `/api/v1/tickets/${ticket.id}/qr`, { token: buyer.token });
     expect(qr.status).toBe(200);
     expect(qr.headers.get('content-type')).toBe('image/png');

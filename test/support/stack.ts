@@ -31,6 +31,8 @@ export interface StackOptions {
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Booking API replicas behind the gateway, and workers on the task queue (default one each). */
   replicas?: { booking?: number; workers?: number };
+  /** A database of the stack's own (every service's schema in it) instead of the shared test database. */
+  databaseUrl?: string;
 }
 
 export interface Stack {
@@ -90,6 +92,7 @@ export const testSecrets = (): DevSecrets => {
     jwtPublicKey: publicKey,
     serviceToken: randomBytes(24).toString('base64url'),
     ticketSigningKey: randomBytes(24).toString('base64url'),
+    ticketKeypairSecret: randomBytes(32).toString('base64url'),
     waitingRoomKey: randomBytes(24).toString('base64url'),
     // Shared by every test stack (test-only value): stacks share the payment
     // schema, so any stack's provider may deliver another stack's webhook.
@@ -103,7 +106,7 @@ export const testSecrets = (): DevSecrets => {
  * test file's workflows on its own worker.
  */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
-  const infra = testInfra();
+  const infra = { ...testInfra(), ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) };
   const secrets = testSecrets();
   const taskQueue = `booking-test-${randomUUID()}`;
   const ports: Partial<Record<ServiceName, number>> = {};
@@ -120,8 +123,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       extra: {
         ...o.env?.[name],
         TEMPORAL_TASK_QUEUE: taskQueue,
-        // Stacks share the database: each notification service sends only its own stack's mail.
+        // Stacks share the database: each notification service sends only its own stack's mail, each outbox relays its own messages.
         NOTIFY_QUEUE: taskQueue,
+        OUTBOX_QUEUE: taskQueue,
         ...(name === 'gateway'
           ? {
               ...(gatewayBookingUrls ? { BOOKING_URL: gatewayBookingUrls } : {}),

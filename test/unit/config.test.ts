@@ -8,6 +8,7 @@ describe('configuration', () => {
     DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
     REDIS_URL: 'redis://127.0.0.1:6379',
     BOOKING_URL: 'http://127.0.0.1:4003',
+    AUTH_URL: 'http://127.0.0.1:4001',
   };
 
   it('reads and types what a service needs, with defaults', () => {
@@ -15,6 +16,7 @@ describe('configuration', () => {
     expect(cfg.PORT).toBe(4002);
     expect(cfg.DATABASE_POOL_SIZE).toBe(10);
     expect(cfg.AUTH_JWKS_URL).toBe(base.AUTH_JWKS_URL);
+    expect(cfg.OUTBOX_QUEUE).toBe('main');
   });
 
   it('restores escaped newlines in PEM keys from env files', () => {
@@ -32,6 +34,6 @@ describe('configuration', () => {
   });
 
   it('names every missing or malformed variable', () => {
-    expect(() => loadConfig('booking', { ...base, PORT: 'eighty' })).toThrow(/PORT[\s\S]*TICKET_SIGNING_KEY/);
+    expect(() => loadConfig('booking', { ...base, PORT: 'eighty' })).toThrow(/PORT[\s\S]*TICKET_KEYPAIR_SECRET/);
   });
 });

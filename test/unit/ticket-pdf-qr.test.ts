@@ -3,8 +3,9 @@ import QRCode from 'qrcode';
 import type { TicketDocument } from '../../contracts/booking';
 import { qrRuns, renderTicketsPdf, type QrRun } from '../../services/booking/tickets/ticket-pdf';
 import { signTicketCode } from '../../services/booking/tickets/ticket-code';
+import { createTicketKeys } from '../../services/booking/tickets/ticket-keys';
 
-const longCode = signTicketCode('local-dev-master-key', {
+const longCode = signTicketCode(createTicketKeys('local-dev-ticket-keypair-secret-0123456789'), {
   ticketId: '7b3e9a44-1f0e-4c59-8f5e-3a2b1c0d9e12',
   eventId: '0f8c2d7e-5b1a-4e3f-9c6d-2a1b0c9d8e7f',
   sessionId: 'c4d5e6f7-a8b9-4c0d-8e1f-2a3b4c5d6e7f',
@@ -81,8 +82,8 @@ function matrixFromRects(size: number, rs: Rect[]): { matrix: number[][]; unit: 
 describe('ticket QR drawn as vector runs', () => {
   it.each([
     ['a short code', 'tkt.v1.payload-12.signature'],
-    ['a signed TKT2 code', longCode],
-    ['another TKT2 code', longCode.replace('9e12', '9e13')],
+    ['a signed TKT3 code', longCode],
+    ['another TKT3 code', longCode.replace('9e12', '9e13')],
   ])('qrRuns of %s rebuild the encoder’s module matrix exactly', (_, code) => {
     const expected = expectedMatrix(code);
     const { size, runs } = qrRuns(code);

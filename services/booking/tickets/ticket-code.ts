@@ -1,7 +1,9 @@
-import { eventTicketKey, ticketCodeBody, ticketSignature, type TicketClaims } from '../../../contracts/ticket-code';
+import { sign } from 'node:crypto';
+import { ticketCodeBody, type TicketClaims } from '../../../contracts/ticket-code';
+import type { TicketKeys } from './ticket-keys';
 
-/** The code printed on a ticket: its claims, signed with the event's key (contracts/ticket-code.ts). */
-export function signTicketCode(masterKey: string, c: TicketClaims): string {
+/** The code printed on a ticket: its claims, signed with its event's private key (contracts/ticket-code.ts). */
+export function signTicketCode(keys: TicketKeys, c: TicketClaims): string {
   const body = ticketCodeBody(c);
-  return `${body}.${ticketSignature(eventTicketKey(masterKey, c.eventId), body)}`;
+  return `${body}.${sign(null, Buffer.from(body), keys.privateKey(c.eventId)).toString('base64url')}`;
 }

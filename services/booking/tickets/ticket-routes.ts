@@ -1,7 +1,8 @@
 import type { Express } from 'express';
 import type { Pool } from 'pg';
 import QRCode from 'qrcode';
-import { TicketDocumentsBody } from '../../../contracts/booking';
+import { TicketDocumentsBody, type EventTicketKey } from '../../../contracts/booking';
+import { TICKET_KEY_ALGORITHM } from '../../../contracts/ticket-code';
 import type { AuthClient, CatalogClient } from '../../../contracts/clients';
 import type { Ticket } from '../../../contracts/domain';
 import { currentUser, hasRole, requireService, type Principal } from '../../shared/auth';
@@ -9,6 +10,7 @@ import { conflict, notFound } from '../../shared/errors';
 import { parse, uuid } from '../../shared/validation';
 import type { BookingStore } from '../store';
 import { renderTicketsPdf } from './ticket-pdf';
+import type { TicketKeys } from './ticket-keys';
 
 export const ticketView = (t: Ticket) => ({ ...t, qrUrl: `/api/v1/tickets/${t.id}/qr` });
 
@@ -22,11 +24,18 @@ export interface TicketRouteDeps {
 
 /**
  * What the check-in service asks about tickets (is this one still valid,
- * which of an event's were voided) and the notification service's PDF
- * attachments: routes no buyer reaches.
+ * which of an event's were voided, which public key verifies an event's
+ * codes) and the notification service's PDF attachments: routes no buyer reaches.
  */
-export function internalTicketRoutes(app: Express, d: Pick<TicketRouteDeps, 'pool' | 'store' | 'serviceToken'>): void {
+export function internalTicketRoutes(app: Express, d: Pick<TicketRouteDeps, 'pool' | 'store' | 'serviceToken'> & { ticketKeys: TicketKeys }): void {
   const internal = requireService(d.serviceToken);
+
+  // Public keys only: the private key of an event never leaves this service.
+  app.get('/internal/events/:id/ticket-key', internal, (req, res) => {
+    const eventId = parse(uuid, req.params.id, 'path.id');
+    const key: EventTicketKey = { eventId, algorithm: TICKET_KEY_ALGORITHM, publicKey: d.ticketKeys.publicKey(eventId) };
+    res.json(key);
+  });
 
   app.get('/internal/tickets/:id', internal, async (req, res) => {
     const ticket = await d.store.ticket(parse(uuid, req.params.id, 'path.id'));

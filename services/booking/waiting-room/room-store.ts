@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import type { Pool } from 'pg';
+import type { AlongWith } from '../../shared/audit-trail';
 import { inTransaction } from '../../shared/db';
 import type { Logger } from '../../shared/logger';
 import type { Room } from './admission-math';
@@ -70,8 +71,16 @@ export function createRoomStore({ pool, redis, logger }: { pool: Pool; redis: Re
       return remember(sessionId, await shared(sessionId));
     },
 
-    /** Changes a session's room under its lock: `change` gets the room as stored and returns what to store (or undefined: leave it). */
-    async update(sessionId: string, updatedBy: string | null, change: (old: Room | undefined, now: number) => Room | undefined): Promise<Room | undefined> {
+    /**
+     * Changes a session's room under its lock: `change` gets the room as stored and returns what to store
+     * (or undefined: leave it); `alongWith` writes in the same transaction when something was stored.
+     */
+    async update(
+      sessionId: string,
+      updatedBy: string | null,
+      change: (old: Room | undefined, now: number) => Room | undefined,
+      alongWith?: AlongWith<Room>,
+    ): Promise<Room | undefined> {
       const saved = await inTransaction(pool, async (c) => {
         await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`waiting-room:${sessionId}`]);
         const { rows } = await c.query('SELECT * FROM booking.waiting_rooms WHERE session_id = $1', [sessionId]);
@@ -86,6 +95,7 @@ export function createRoomStore({ pool, redis, logger }: { pool: Pool; redis: Re
              opened_on_overflow = EXCLUDED.opened_on_overflow, updated_by = EXCLUDED.updated_by, updated_at = now()`,
           [sessionId, next.enabled, next.admissionsPerMinute, next.generation, next.baseAdmitted, new Date(next.baseAt), next.openedOnOverflow, updatedBy],
         );
+        await alongWith?.(c, next);
         return next;
       });
       remember(sessionId, saved);

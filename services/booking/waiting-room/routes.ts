@@ -2,9 +2,12 @@ import type { ServerResponse } from 'node:http';
 import type { Express, Request } from 'express';
 import { z } from 'zod';
 import { RoomBody } from '../../../contracts/booking';
+import { audited, type AuditTopic } from '../../shared/audit-trail';
 import { currentUser, requireRole } from '../../shared/auth';
 import { notFound } from '../../shared/errors';
+import type { Outbox } from '../../shared/outbox';
 import { parse, uuid } from '../../shared/validation';
+import type { Room } from './admission-math';
 import type { WaitingRoom } from './waiting-room';
 
 const sessionParam = (req: Request) => parse(uuid, req.params.id, 'path.id');
@@ -20,14 +23,19 @@ export function queueStatus(room: WaitingRoom) {
 }
 
 /** The waiting room's other public routes (the admission it requires is checked by POST /api/v1/reservations). */
-export function waitingRoomRoutes(app: Express, room: WaitingRoom): void {
+export function waitingRoomRoutes(app: Express, room: WaitingRoom, outbox: Outbox<AuditTopic>): void {
   const organizer = requireRole('organizer');
   const customer = requireRole('customer');
 
   app.put('/api/v1/sessions/:id/waiting-room', organizer, async (req, res) => {
     const sessionId = sessionParam(req);
     const body = parse(RoomBody, req.body);
-    res.json(await room.configure(currentUser(req), sessionId, body));
+    const audit = audited(outbox, req, (saved: Room) => ({
+      action: 'waiting_room.changed',
+      subjectId: sessionId,
+      details: { enabled: saved.enabled, admissionsPerMinute: saved.admissionsPerMinute, generation: saved.generation },
+    }));
+    res.json(await room.configure(currentUser(req), sessionId, body, audit));
   });
 
   app.get('/api/v1/sessions/:id/waiting-room', async (req, res) => {

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { QueueStatus, RoomBody } from '../../../contracts/booking';
 import type { SessionInfo } from '../../../contracts/catalog';
 import type { CatalogClient } from '../../../contracts/clients';
+import type { AlongWith } from '../../shared/audit-trail';
 import type { Principal } from '../../shared/auth';
 import { conflict, forbidden, HttpError, notFound } from '../../shared/errors';
 import type { Logger } from '../../shared/logger';
@@ -119,7 +120,8 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     };
   }
 
-  async function configure(user: Principal, sessionId: string, body: z.infer<typeof RoomBody>) {
+  /** The organizer's change of a room; `alongWith` writes with it (its audit entry). */
+  async function configure(user: Principal, sessionId: string, body: z.infer<typeof RoomBody>, alongWith?: AlongWith<Room>) {
     const s = await session(sessionId);
     if (s.organizerId !== user.userId) throw forbidden('only the organizer of this event manages its waiting room');
     // From now on the room is the organizer's, also one opened on overflow.
@@ -130,7 +132,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
       }
       if (old) return { ...old, enabled: body.enabled, admissionsPerMinute: body.admissionsPerMinute, openedOnOverflow: false };
       return { sessionId, enabled: false, admissionsPerMinute: body.admissionsPerMinute, generation: 0, baseAdmitted: 0, baseAt: now, openedOnOverflow: false };
-    });
+    }, alongWith);
     return view(sessionId, saved);
   }
 
