@@ -1,7 +1,9 @@
 /**
  * A session's availability on the wire: two bits per seat, in the order of
  * the session's layout (contracts/catalog.ts SessionLayout: sections, then
- * rows, then seats), base64. Seat i is bits 2·(i mod 4) of byte ⌊i/4⌋.
+ * rows, then seats), base64. Seat i is the two bits of byte ⌊i/4⌋ that start
+ * 2·(i mod 4) bits from its most significant bit: the order of Redis's
+ * BITFIELD u2 #i, in which the catalog keeps them.
  * 5,000 seats take 1,250 bytes (1,668 in base64), against ~860 KB for the
  * same states as a JSON seat map. The catalog encodes; clients (the web app,
  * the benchmark's buyers) decode. No Node API, so a browser bundle can take
@@ -15,14 +17,14 @@ export const STATUS_CODE: Readonly<Record<SeatStatus, number>> = { available: 0,
 
 export function packStatuses(codes: ArrayLike<number>): Uint8Array {
   const bytes = new Uint8Array(Math.ceil(codes.length / 4));
-  for (let i = 0; i < codes.length; i++) bytes[i >> 2]! |= (codes[i]! & 3) << ((i & 3) * 2);
+  for (let i = 0; i < codes.length; i++) bytes[i >> 2]! |= (codes[i]! & 3) << (6 - (i & 3) * 2);
   return bytes;
 }
 
 /** The status code of each of `count` seats. */
 export function unpackStatuses(bytes: Uint8Array, count: number): Uint8Array {
   const codes = new Uint8Array(count);
-  for (let i = 0; i < count; i++) codes[i] = ((bytes[i >> 2] ?? 0) >> ((i & 3) * 2)) & 3;
+  for (let i = 0; i < count; i++) codes[i] = ((bytes[i >> 2] ?? 0) >> (6 - (i & 3) * 2)) & 3;
   return codes;
 }
 

@@ -159,7 +159,7 @@ export const SeatAvailability = z.object({
   layoutVersion: z.string(),
   /** Changes whenever a seat's status does. */
   version: z.string(),
-  encoding: z.literal('2bit-base64').describe('two bits per seat in layout order, seat i at bits 2·(i mod 4) of byte ⌊i/4⌋: 0 available, 1 reserved, 2 sold'),
+  encoding: z.literal('2bit-base64').describe('two bits per seat in layout order, most significant first: seat i is the bit pair of byte ⌊i/4⌋ starting 2·(i mod 4) bits from its top; 0 available, 1 reserved, 2 sold'),
   seats: z.string(),
   areas: z.array(Counts.extend({ area: z.string() })),
   /** Numbered seats only; each area has its own counts. */

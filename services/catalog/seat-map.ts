@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Pool } from 'pg';
-import { packStatuses, STATUS_CODE, toBase64 } from '../../contracts/availability';
+import { packStatuses, SEAT_STATUSES, STATUS_CODE, toBase64, unpackStatuses } from '../../contracts/availability';
 import type { AreaView, SeatView as SeatOnMap, SessionPlaces } from '../../contracts/catalog';
 import { isTaken, type SeatState } from '../../contracts/seat-view';
 import type { Logger } from '../shared/logger';
@@ -154,36 +154,88 @@ export function createSeatMaps(d: SeatMapDeps) {
   const snapshots = new Map<string, SeatMapSnapshot>();
   const builds = new Map<string, Promise<SeatMapSnapshot | undefined>>();
 
-  async function build(sessionId: string): Promise<SeatMapSnapshot | undefined> {
+  /** The layout's places in bitmap order: its numbered seats, then each standing area's places. */
+  const placeOrder = (plan: Layout) => [...plan.seats.map((s) => s.seatId), ...plan.areas.flatMap((a) => a.placeIds)];
+
+  /**
+   * Each place's status code now, in the layout's order, from the bits Redis
+   * keeps (no seat read or decoded); the first time for a layout, after the
+   * view is built and its places indexed. Undefined without Redis.
+   */
+  async function codesFromBits(sessionId: string, plan: Layout): Promise<{ revision: number; codes: Uint8Array; validUntil: number } | undefined> {
+    try {
+      const now = Date.now();
+      let read = await d.view.bits(sessionId, plan.version, now);
+      if (!read) {
+        await d.holds.ensureView(sessionId);
+        await d.view.indexPlaces(sessionId, plan.version, placeOrder(plan));
+        read = await d.view.bits(sessionId, plan.version, now);
+        if (!read) return undefined;
+      }
+      const count = plan.seats.length + plan.areas.reduce((n, a) => n + a.placeIds.length, 0);
+      const codes = unpackStatuses(read.bits, count);
+      // A hold whose end has passed is free now, without any event.
+      for (const i of read.lapsed) if (i < count && codes[i] === STATUS_CODE.reserved) codes[i] = STATUS_CODE.available;
+      const validUntil = Math.min((layouts.get(sessionId)?.at ?? now) + LAYOUT_TTL_MS, read.nextLapse);
+      return { revision: read.revision, codes, validUntil };
+    } catch (err) {
+      d.logger.warn({ err, sessionId }, 'seat bits unavailable; reading seat states');
+      return undefined;
+    }
+  }
+
+  /** The same codes from the seat states (the view's hash, or PostgreSQL without Redis): the slow way, for when the bits are not there. */
+  async function codesFromStates(sessionId: string) {
     const now = await current(sessionId);
     if (!now) return undefined;
-    const areas = now.areas.map(({ area, available, reserved, sold }) => ({ area, available, reserved, sold }));
+    const codes = Uint8Array.from([...now.withStatus.map((x) => STATUS_CODE[x.seat.status]), ...now.places.map((p) => STATUS_CODE[p.status])]);
+    return { revision: now.revision, codes, validUntil: now.validUntil };
+  }
+
+  async function build(sessionId: string): Promise<SeatMapSnapshot | undefined> {
+    const plan = await layout(sessionId);
+    if (!plan) return undefined;
+    const got = (await codesFromBits(sessionId, plan)) ?? (await codesFromStates(sessionId));
+    if (!got) return undefined;
+    const { codes, revision, validUntil } = got;
+    const seats = codes.subarray(0, plan.seats.length);
+    const tally = (from: number, to: number) => {
+      const c = { available: 0, reserved: 0, sold: 0 };
+      for (let i = from; i < to; i++) c[SEAT_STATUSES[codes[i]!] ?? 'available']++;
+      return c;
+    };
+    const counts = tally(0, plan.seats.length);
+    let at = plan.seats.length;
+    const areaViews: AreaView[] = plan.areas.map(({ placeIds, ...a }) => {
+      const c = tally(at, (at += placeIds.length));
+      return { ...a, capacity: placeIds.length, ...c };
+    });
+    const areas = areaViews.map(({ area, available, reserved, sold }) => ({ area, available, reserved, sold }));
     const places = {
-      ...areas.reduce((t, a) => ({ available: t.available + a.available, reserved: t.reserved + a.reserved, sold: t.sold + a.sold }), now.counts),
+      ...areas.reduce((t, a) => ({ available: t.available + a.available, reserved: t.reserved + a.reserved, sold: t.sold + a.sold }), counts),
       areas,
     };
-    const bits = toBase64(packStatuses(now.withStatus.map((x) => STATUS_CODE[x.seat.status])));
-    const version = availabilityVersion(now.layout.version, bits, areas);
-    const body = Buffer.from(
-      JSON.stringify({ sessionId, layoutVersion: now.layout.version, version, encoding: '2bit-base64', seats: bits, areas, counts: now.counts }),
-    );
+    const bits = toBase64(packStatuses(seats));
+    const version = availabilityVersion(plan.version, bits, areas);
+    const body = Buffer.from(JSON.stringify({ sessionId, layoutVersion: plan.version, version, encoding: '2bit-base64', seats: bits, areas, counts }));
     let map: ReturnType<SeatMapSnapshot['map']> | undefined;
     const snapshot: SeatMapSnapshot = {
-      revision: now.revision,
-      validUntil: now.validUntil,
+      revision,
+      validUntil,
       places,
-      layout: now.layout,
+      layout: plan,
       availability: { body, etag: `"${version}"` },
       map: () => {
         if (!map) {
-          const full = Buffer.from(JSON.stringify({ sessionId, seats: now.withStatus.map((x) => x.seat), areas: now.areas, counts: now.counts }));
+          const withStatus = plan.seats.map((seat, i) => ({ ...seat, status: SEAT_STATUSES[seats[i]!] ?? 'available' }));
+          const full = Buffer.from(JSON.stringify({ sessionId, seats: withStatus, areas: areaViews, counts }));
           let gzip: Buffer | undefined;
           map = { body: full, etag: etagOf(full), gzipped: () => (gzip ??= gzipSync(full)) };
         }
         return map;
       },
     };
-    if (Number.isFinite(now.revision)) snapshots.set(sessionId, snapshot);
+    if (Number.isFinite(revision)) snapshots.set(sessionId, snapshot);
     return snapshot;
   }
 

@@ -10,8 +10,8 @@ describe('availability bitmap', () => {
     }
   });
 
-  it('puts seat i at bits 2·(i mod 4) of byte ⌊i/4⌋, and decodes to status names', () => {
-    expect([...packStatuses([0, 1, 2, 0, 2])]).toEqual([0b00_10_01_00, 0b10]);
+  it("puts seat i in byte ⌊i/4⌋, most significant bits first (Redis's BITFIELD u2 order), and decodes to status names", () => {
+    expect([...packStatuses([0, 1, 2, 0, 2])]).toEqual([0b00_01_10_00, 0b10_00_00_00]);
     expect(decodeAvailability(toBase64(packStatuses([0, 1, 2])), 3)).toEqual(['available', 'reserved', 'sold']);
   });
 
