@@ -6,6 +6,7 @@ import type { RunningServer } from '../shared/http';
 import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
+import { temporalClientInterceptors } from './temporal-interceptors';
 import { createBookings } from './bookings';
 import { createSeatClaims } from './seat-claims';
 import { createSessionEvents } from './session-events';
@@ -20,7 +21,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     const pool = await kit.database(cfg, 'booking', join(__dirname, 'migrations'));
     const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
     kit.onClose(() => connection.close());
-    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, interceptors: { workflow: temporalClientInterceptors(kit.tracing) } });
     const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
     const redis = kit.redis(cfg.REDIS_URL);
     const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
