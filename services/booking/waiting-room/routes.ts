@@ -10,7 +10,7 @@ const sessionParam = (req: Request) => parse(uuid, req.params.id, 'path.id');
 const tokenParam = (req: Request) => parse(z.string().min(1).max(300), req.params.token, 'path.token');
 
 /** The waiting room's public routes (the admission it requires is checked by POST /api/v1/reservations). */
-export function waitingRoomRoutes(app: Express, room: WaitingRoom): void {
+export function waitingRoomRoutes(app: Express, room: WaitingRoom, joined: () => void): void {
   const organizer = requireRole('organizer');
   const customer = requireRole('customer');
 
@@ -31,7 +31,9 @@ export function waitingRoomRoutes(app: Express, room: WaitingRoom): void {
   });
 
   app.post('/api/v1/sessions/:id/queue', customer, async (req, res) => {
-    res.status(201).json(await room.join(currentUser(req), sessionParam(req)));
+    const place = await room.join(currentUser(req), sessionParam(req));
+    joined();
+    res.status(201).json(place);
   });
 
   app.get('/api/v1/queue/:token', async (req, res) => {
