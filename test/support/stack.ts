@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { startAuthService } from '../../services/auth/service';
@@ -29,6 +29,8 @@ export interface StackOptions {
   gateway?: Record<string, string>;
   /** Settings of other services over the test defaults, by service. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Each service logs at debug to `<logDir>/<service>.log` (read them with serviceLog); otherwise nothing is logged. */
+  logDir?: string;
 }
 
 export interface Stack {
@@ -47,6 +49,8 @@ export interface Stack {
   /** Takes the SMTP sink down (mail delivery fails) and back up on the same ports. */
   stopMailSink(): Promise<void>;
   startMailSink(): Promise<void>;
+  /** The environment the stack gives a service (to run its real entry point in a child process). */
+  env(name: ServiceName): Record<string, string>;
   /** A fresh customer with a unique email. */
   newCustomer(prefix?: string): Promise<SignedIn>;
   newUserWithRole(role: string): Promise<SignedIn>;
@@ -60,7 +64,7 @@ export interface Stack {
  * draws from its own block.
  */
 let nextPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 0) % 12) * 1_000 + Math.floor(Math.random() * 500);
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = nextPort++;
     const server = createServer();
@@ -108,13 +112,16 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     serviceEnv(name, infra, secrets, {
       ports: { ...ports, [name]: ports[name] ?? 0 },
       smtpPort,
-      logLevel: 'silent',
+      logLevel: o.logDir && name !== 'mail-sink' ? 'debug' : 'silent',
       holdTtlSeconds: o.holdTtlSeconds,
       extra: {
         ...o.env?.[name],
         TEMPORAL_TASK_QUEUE: taskQueue,
         // Stacks share the database: each notification service sends only its own stack's mail.
         NOTIFY_QUEUE: taskQueue,
+        // The Temporal Runtime is one per jest process (test/quiet-temporal.ts), without the SDK's exporter.
+        TEMPORAL_METRICS_PORT: '0',
+        ...(o.logDir ? { LOG_FILE: join(o.logDir, `${name}.log`) } : {}),
         ...(name === 'gateway'
           ? {
               RATE_LIMIT_KEY_PREFIX: `rl-${taskQueue}`,
@@ -201,6 +208,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     mailSink: { url: `http://127.0.0.1:${ports['mail-sink']}`, smtpPort },
     stopMailSink,
     startMailSink,
+    env,
     newCustomer: (prefix = 'customer') => ensureAccount(api, account(prefix)),
     newUserWithRole: (role: string) => ensureAccount(api, account(role), role, admin.token),
     async close() {
