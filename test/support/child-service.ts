@@ -16,7 +16,11 @@ export interface ChildService {
  * (the worker's Temporal Runtime, tracing's instrumentations), which an
  * in-process stack cannot show. Resolves once its /readyz answers 200.
  */
-export async function startChildService(name: ServiceName, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<ChildService> {
+export async function startChildService(
+  name: ServiceName,
+  env: Record<string, string>,
+  o: { readyTimeoutMs?: number; /** /healthz for a service whose readiness needs neighbours the test does not start. */ probe?: string } = {},
+): Promise<ChildService> {
   const child = spawn(process.execPath, [serviceEntry(name)], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => void (output = (output + d.toString()).slice(-20_000)));
@@ -30,9 +34,9 @@ export async function startChildService(name: ServiceName, env: Record<string, s
   try {
     await eventually(async () => {
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
-      const res = await fetch(`${url}/readyz`);
-      if (!res.ok) throw new Error(`${name} /readyz answered ${res.status}`);
-    }, readyTimeoutMs, 250);
+      const res = await fetch(`${url}${o.probe ?? '/readyz'}`);
+      if (!res.ok) throw new Error(`${name} ${o.probe ?? '/readyz'} answered ${res.status}`);
+    }, o.readyTimeoutMs ?? 30_000, 250);
   } catch (err) {
     await stop();
     throw new Error(`${name} did not start: ${(err as Error).message}\n${output.slice(-4_000)}`);
