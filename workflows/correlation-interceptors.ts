@@ -42,15 +42,13 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     handleSignal: (input: SignalInput, next: Next<WorkflowInboundCallsInterceptor, 'handleSignal'>) => inHandler(input.headers, () => next(input)),
   };
 
+  /** A call the workflow makes, with the correlation of the code making it added to its headers. */
+  const carry = <T extends { headers: UpdateInput['headers'] }>(input: T): T => ({ ...input, headers: { ...input.headers, ...correlationHeaders(current()) } });
   const outbound: WorkflowOutboundCallsInterceptor = {
-    scheduleActivity: (input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) =>
-      next({ ...input, headers: { ...input.headers, ...correlationHeaders(current()) } }),
-    scheduleLocalActivity: (input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) =>
-      next({ ...input, headers: { ...input.headers, ...correlationHeaders(current()) } }),
-    startChildWorkflowExecution: (input: StartChildWorkflowExecutionInput, next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>) =>
-      next({ ...input, headers: { ...input.headers, ...correlationHeaders(current()) } }),
-    continueAsNew: (input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) =>
-      next({ ...input, headers: { ...input.headers, ...correlationHeaders(current()) } }),
+    scheduleActivity: (input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) => next(carry(input)),
+    scheduleLocalActivity: (input: LocalActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleLocalActivity'>) => next(carry(input)),
+    startChildWorkflowExecution: (input: StartChildWorkflowExecutionInput, next: Next<WorkflowOutboundCallsInterceptor, 'startChildWorkflowExecution'>) => next(carry(input)),
+    continueAsNew: (input: ContinueAsNewInput, next: Next<WorkflowOutboundCallsInterceptor, 'continueAsNew'>) => next(carry(input)),
     // The workflow's own log lines (the Runtime logger, forwarded to pino) carry the ids too.
     getLogAttributes: (input: GetLogAttributesInput, next: Next<WorkflowOutboundCallsInterceptor, 'getLogAttributes'>) => next({ ...input, ...current() }),
   };

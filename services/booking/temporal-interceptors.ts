@@ -1,4 +1,5 @@
 import type { WorkflowClientInterceptor } from '@temporalio/client';
+import type { Headers } from '@temporalio/common';
 import { correlationHeaders } from '../../contracts/correlation';
 import { currentCorrelation } from '../shared/request-context';
 import type { Tracing } from '../shared/tracing';
@@ -9,16 +10,21 @@ import type { Tracing } from '../shared/tracing';
  * workflow hands it to its activities (workflows/correlation-interceptors.ts).
  */
 export const correlationClientInterceptor: WorkflowClientInterceptor = {
-  start: (input, next) => next({ ...input, headers: { ...input.headers, ...correlationHeaders(currentCorrelation()) } }),
-  startWithDetails: (input, next) => next({ ...input, headers: { ...input.headers, ...correlationHeaders(currentCorrelation()) } }),
-  signal: (input, next) => next({ ...input, headers: { ...input.headers, ...correlationHeaders(currentCorrelation()) } }),
-  signalWithStart: (input, next) => next({ ...input, headers: { ...input.headers, ...correlationHeaders(currentCorrelation()) } }),
-  startUpdate: (input, next) => next({ ...input, headers: { ...input.headers, ...correlationHeaders(currentCorrelation()) } }),
+  start: (input, next) => next(carry(input)),
+  startWithDetails: (input, next) => next(carry(input)),
+  signal: (input, next) => next(carry(input)),
+  signalWithStart: (input, next) => next(carry(input)),
+  startUpdate: (input, next) => next(carry(input)),
   startUpdateWithStart: (input, next) => {
     const headers = correlationHeaders(currentCorrelation());
     return next({ ...input, workflowStartHeaders: { ...input.workflowStartHeaders, ...headers }, updateHeaders: { ...input.updateHeaders, ...headers } });
   },
 };
+
+/** The call with the current correlation added to its headers. */
+function carry<T extends { headers: Headers }>(input: T): T {
+  return { ...input, headers: { ...input.headers, ...correlationHeaders(currentCorrelation()) } };
+}
 
 /** Correlation always; with tracing on, OpenTelemetry's too (a trace context in the same headers), loaded only then. */
 export function temporalClientInterceptors(tracing: Tracing | undefined): WorkflowClientInterceptor[] {
