@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_LOG_DEFAULTS } from './request-log';
 import { JWT_AUDIENCE, JWT_ISSUER, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, WORKER_SDK_METRICS_PORT } from '../../contracts/platform';
 
 /**
@@ -18,9 +19,9 @@ const pem = z
 /** Logs and traces (README, Observability). */
 const observability = {
   /** 1 logs every successful request at info; N logs one in N (errors, refusals and slow requests always). */
-  LOG_SAMPLE_EVERY: z.coerce.number().int().positive().default(1),
+  LOG_SAMPLE_EVERY: z.coerce.number().int().positive().default(REQUEST_LOG_DEFAULTS.sampleEvery),
   /** A successful request at least this slow is always logged at info. */
-  LOG_SLOW_MS: z.coerce.number().int().positive().default(1_000),
+  LOG_SLOW_MS: z.coerce.number().int().positive().default(REQUEST_LOG_DEFAULTS.slowMs),
   /** A file to append the JSON log lines to instead of stdout (the test stack reads each service's lines). */
   LOG_FILE: z.string().min(1).optional(),
   /** OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318) of a trace collector; unset, tracing is off and costs nothing. */

@@ -5,5 +5,4 @@
  */
 import { tracingEndpoint } from './config';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on (README, Observability)
 if (tracingEndpoint()) (require('./tracing') as typeof import('./tracing')).enableInstrumentations();

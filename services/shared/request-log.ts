@@ -25,18 +25,19 @@ export interface RequestLine {
   ms: number;
 }
 
-const DEFAULTS: RequestLogSettings = { sampleEvery: 1, slowMs: 1_000 };
+/** Every success logged; a second is slow. The config's defaults (LOG_SAMPLE_EVERY, LOG_SLOW_MS) too. */
+export const REQUEST_LOG_DEFAULTS: RequestLogSettings = { sampleEvery: 1, slowMs: 1_000 };
 /** Set once per service by its kit (startService), read by the HTTP skeleton of the same service. */
 const settingsOf = new WeakMap<Logger, RequestLogSettings>();
 
-export function sampleRequestLog(logger: Logger, settings: RequestLogSettings): void {
-  settingsOf.set(logger, settings);
+export function sampleRequestLog(logger: Logger, settings: Partial<RequestLogSettings>): void {
+  settingsOf.set(logger, { sampleEvery: settings.sampleEvery ?? REQUEST_LOG_DEFAULTS.sampleEvery, slowMs: settings.slowMs ?? REQUEST_LOG_DEFAULTS.slowMs });
 }
 
 export function requestLog(logger: Logger): (line: RequestLine) => void {
   let successes = 0;
   return (line) => {
-    const s = settingsOf.get(logger) ?? DEFAULTS;
+    const s = settingsOf.get(logger) ?? REQUEST_LOG_DEFAULTS;
     if (line.status >= 500) logger.error(line, 'request failed');
     else if (line.status === 409) logger.debug(line, 'request');
     else if (line.status >= 400) logger.info(line, 'request refused');

@@ -43,7 +43,7 @@ export async function startService(
   build: (kit: ServiceKit) => Promise<RequestListener>,
 ): Promise<RunningServer> {
   const logger = createLogger(name, cfg.LOG_LEVEL, cfg.LOG_FILE);
-  sampleRequestLog(logger, { sampleEvery: cfg.LOG_SAMPLE_EVERY ?? 1, slowMs: cfg.LOG_SLOW_MS ?? 1_000 });
+  sampleRequestLog(logger, { sampleEvery: cfg.LOG_SAMPLE_EVERY, slowMs: cfg.LOG_SLOW_MS });
   const closers: (() => unknown)[] = [];
   // Loaded only with tracing on: off, no SDK is ever required (README, Observability).
   const tracing = cfg.OTEL_EXPORTER_OTLP_ENDPOINT
