@@ -59,8 +59,10 @@ async function measure(mode: 'off' | 'on', endpoint: string, requests: number, c
   proc.send('start');
   const before = (await next()).cpu;
   await run(requests);
+  const exited = new Promise((resolve) => proc.once('exit', resolve));
   proc.send('stop');
   const after = (await next()).cpu;
+  await exited; // its last spans are sent before the sink closes
   return (after.user - before.user + after.system - before.system) / requests;
 }
 
