@@ -102,8 +102,8 @@ describe('observability: one booking from one id', () => {
     await stack.api.expect(200, 'POST', '/api/v1/checkin', { token: staff.token, body: { code } });
     await stack.api.expect(409, 'POST', '/api/v1/checkin', { token: staff.token, body: { code } });
 
-    // A waiting room at 60 a minute lets one buyer in at once; the next one waits.
-    await stack.api.expect(200, 'PUT', `/api/v1/sessions/${sessionId}/waiting-room`, { token: organizer.token, body: { enabled: true, admissionsPerMinute: 60 } });
+    // A waiting room at 1 a minute lets one buyer in at once; the next one waits a minute (longer than this test's look).
+    await stack.api.expect(200, 'PUT', `/api/v1/sessions/${sessionId}/waiting-room`, { token: organizer.token, body: { enabled: true, admissionsPerMinute: 1 } });
     const first = await stack.api.expect(201, 'POST', `/api/v1/sessions/${sessionId}/queue`, { token: rival.token });
     await stack.api.expect(201, 'POST', `/api/v1/sessions/${sessionId}/queue`, { token: walker.token });
     const admission = await stack.api.expect(200, 'GET', `/api/v1/queue/${first.token}`, { token: rival.token });
