@@ -7,6 +7,7 @@ import { AppUnitChart } from '../charts/app-unit-chart';
 import { PostgresChart, RedisChart } from '../charts/data-store-chart';
 import { ENVIRONMENTS, type Environment, type EnvironmentName } from '../charts/environment';
 import { IngressChart } from '../charts/ingress-chart';
+import { MonitoringChart } from '../charts/monitoring-chart';
 import { EventSaleCrdChart, OPERATOR_NAME, OperatorChart } from '../charts/operator-chart';
 import { NamespaceChart, PlatformChart } from '../charts/platform-chart';
 import { deployedUnits } from '../charts/service-env';
@@ -31,6 +32,7 @@ export function buildApp(env: Environment, outdir?: string): App {
     new AppUnitChart(app, `40-${unit.name}`, { env, unit, topology: t, ...(unit.kubeApi ? { serviceAccountName: OPERATOR_NAME } : {}) });
   }
   new IngressChart(app, '90-ingress', env);
+  new MonitoringChart(app, '91-monitoring', env);
   return app;
 }
 

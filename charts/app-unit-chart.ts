@@ -7,6 +7,7 @@ import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import { RESTRICTED, chartProps, containerResources, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
 import type { Environment } from './environment';
+import { scrapeAnnotations } from './monitoring-chart';
 import { unitEnv } from './service-env';
 import { clientsOf, type Topology } from './topology';
 import { INFRA, appUnit, replicaBounds, type AppUnit } from './units';
@@ -51,7 +52,7 @@ export class AppUnitChart extends Chart {
       metadata: { name: unit.name, labels: unitLabels(unit.name) },
       replicas,
       select: false,
-      podMetadata: { labels: unitLabels(unit.name) },
+      podMetadata: { labels: unitLabels(unit.name), annotations: scrapeAnnotations(unit.port) },
       serviceAccount: props.serviceAccountName ? kplus.ServiceAccount.fromServiceAccountName(this, 'service-account', props.serviceAccountName) : undefined,
       automountServiceAccountToken: Boolean(unit.kubeApi),
       securityContext: { ensureNonRoot: true, user: APP_UID, group: APP_UID, fsGroup: APP_UID },
@@ -113,6 +114,8 @@ function ingressRoutes({ env, unit, topology }: AppUnitChartProps): Route[] {
   const routes: Route[] = clientsOf(topology, unit.name).map((client) => ({ peer: { unit: client }, ports: unitPorts(unit) }));
   // Only the ingress controller reaches the gateway from outside the namespace.
   if (unit.name === 'gateway') routes.unshift({ peer: { namespace: env.ingressControllerNamespace }, ports: [{ port: unit.port }] });
+  // Prometheus scrapes every unit's /metrics on its HTTP port (scrapeAnnotations).
+  routes.push({ peer: { namespace: env.monitoringNamespace }, ports: [{ port: unit.port }] });
   return routes;
 }
 

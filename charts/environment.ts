@@ -33,6 +33,8 @@ export interface Environment {
   storageClassName?: string;
   /** Where the pods of the ingress controller run (NetworkPolicy: only they reach the gateway). */
   ingressControllerNamespace: string;
+  /** Where Prometheus runs (NetworkPolicy: it may reach every unit's HTTP port, for /metrics). */
+  monitoringNamespace: string;
   /** Whether the chart includes the Namespace object (the Helm chart leaves it to `--create-namespace`). */
   includeNamespace: boolean;
   /**
@@ -58,6 +60,7 @@ export const KIND: Environment = {
   mailSink: true,
   storageGi: { postgres: 2, redis: 1, temporal: 1 },
   ingressControllerNamespace: 'ingress-nginx',
+  monitoringNamespace: 'monitoring',
   includeNamespace: true,
   liveUpdate: true,
 };
@@ -76,6 +79,7 @@ export const PRODUCTION: Environment = {
   mailSink: false,
   storageGi: { postgres: 50, redis: 5, temporal: 0 },
   ingressControllerNamespace: 'ingress-nginx',
+  monitoringNamespace: 'monitoring',
   includeNamespace: true,
   liveUpdate: false,
 };

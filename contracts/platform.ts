@@ -22,6 +22,12 @@ export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = {
   'mail-sink': 8025,
 };
 
+/**
+ * The Temporal SDK's own Prometheus exporter in the worker, on loopback only:
+ * the worker's /metrics serves its lines, so nothing outside the pod uses it.
+ */
+export const WORKER_SDK_METRICS_PORT = 9464;
+
 /** A service's compiled entry point, relative to the repository root (and to the image's working directory). */
 export const serviceEntry = (name: ServiceName | 'operator') => `dist/services/${name}/main.js`;
 

@@ -14,6 +14,7 @@ import {
   SERVICE_PORTS,
   TEMPORAL_NAMESPACE,
   TEMPORAL_TASK_QUEUE,
+  WORKER_SDK_METRICS_PORT,
   type ServiceName,
 } from '../contracts/platform';
 import type { Infra } from './infra';
@@ -215,6 +216,8 @@ export function serviceEnv(
         PAYMENT_URL: url('payment'),
         NOTIFICATION_URL: url('notification'),
         AUTH_URL: url('auth'),
+        // Loopback only, read by the worker's /metrics; moved with the other ports so two stacks never share it.
+        TEMPORAL_METRICS_PORT: String(WORKER_SDK_METRICS_PORT + DEV_PORT_OFFSET),
       });
       break;
   }

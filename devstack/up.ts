@@ -16,6 +16,7 @@ import { REPO_ROOT } from '../services/shared/repo-root';
 import { DEMO_ADMIN, serviceEntry, type ServiceName } from '../contracts/platform';
 import { devPort, loadOrCreateDevSecrets, serviceEnv, START_ORDER } from './dev-env';
 import { LOG_DIR, RUN_DIR, servicePidFile, stopDevServices, UP_CMDLINE, UP_PID_FILE } from './down';
+import { startTraceViewer, type TraceViewer } from './observability';
 import { seedDemo } from './seed';
 
 const o = { ...DEV_INFRA_OPTIONS, log: (l: string) => console.log(`[infra] ${l}`) };
@@ -33,6 +34,10 @@ const HOLD_TTL_SECONDS = process.env.HOLD_TTL_SECONDS === undefined ? undefined 
  * for finding where a benchmark's time goes (open it in Chrome DevTools).
  */
 const PROFILE_DIR = process.env.PROFILE_DIR ? path.resolve(process.env.PROFILE_DIR) : undefined;
+
+/** `npm run up -- --traces`: Jaeger, and every service exporting its spans to it (devstack/observability.ts). */
+const TRACES = process.argv.includes('--traces');
+let traceViewer: TraceViewer | undefined;
 
 const log = (l: string) => console.log(`[up] ${l}`);
 const children = new Map<ServiceName, ChildProcess>();
@@ -65,6 +70,7 @@ function printUrls(infra: Infra): void {
       `  OpenAPI      ${g}/openapi.json`,
       `  Temporal UI  ${infra.temporalUiUrl ?? '(headless)'}`,
       `  Mail         http://localhost:${devPort('mail-sink')}  (every email the platform sends, caught locally)`,
+      ...(traceViewer ? [`  Traces       ${traceViewer.url}  (Jaeger; API: ${traceViewer.url}/api/traces?service=gateway)`] : []),
       `  Demo admin   ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}  (local-development default)`,
       `  Logs         ${path.relative(process.cwd(), LOG_DIR) || LOG_DIR}/<service>.log`,
       '',
@@ -78,7 +84,10 @@ function startService(name: ServiceName, infra: Infra, secrets: ReturnType<typeo
   const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, name)}`] : [];
   const child = spawn(process.execPath, ['--enable-source-maps', ...profile, entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...serviceEnv(name, infra, secrets, { holdTtlSeconds: HOLD_TTL_SECONDS }) },
+    env: {
+      ...process.env,
+      ...serviceEnv(name, infra, secrets, { holdTtlSeconds: HOLD_TTL_SECONDS, ...(traceViewer ? { extra: { OTEL_EXPORTER_OTLP_ENDPOINT: traceViewer.otlpEndpoint } } : {}) }),
+    },
     stdio: ['ignore', out, out],
     // Its own process group: the terminal's Ctrl-C reaches only us, and we
     // stop the services in order; `npm run down` finds them by pid file.
@@ -125,6 +134,7 @@ async function shutdown(code: number): Promise<void> {
     }
     fs.rmSync(servicePidFile(name), { force: true });
   }
+  await traceViewer?.stop();
   try {
     await stopInfra(o);
   } catch (e) {
@@ -174,6 +184,7 @@ async function main(): Promise<void> {
   const infra = (await infraStarting) as Infra;
   infraStarting = null;
   const secrets = loadOrCreateDevSecrets(o.dataDir);
+  if (TRACES) traceViewer = await startTraceViewer(LOG_DIR, log);
 
   for (const name of START_ORDER) {
     if (shuttingDown) return;

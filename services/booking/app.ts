@@ -11,6 +11,8 @@ import type { Outbox } from '../shared/outbox';
 import { createServiceApp, finishApp, jsonBody, problemResponder } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { parse, uuid } from '../shared/validation';
+import { BookingFailure } from '../../contracts/booking-workflow';
+import { createBookingMetrics } from './booking-metrics';
 import type { Bookings } from './bookings';
 import { paymentWebhookRoutes } from './payment-webhooks';
 import { refundRoutes } from './refund-routes';
@@ -44,8 +46,17 @@ export interface BookingDeps {
 
 const id = (req: Request) => parse(uuid, req.params.id, 'path.id');
 
+/** How a refused confirm was answered, for the funnel: a decline, a lapsed hold, another conflict, or our failure. */
+function confirmOutcome(err: unknown): string {
+  if (!(err instanceof HttpError)) return 'error';
+  if (err.code === 'PAYMENT_DECLINED') return 'declined';
+  if (err.code === BookingFailure.expired) return 'expired';
+  if (err.status === 409) return 'conflict';
+  return err.status >= 500 ? 'error' : 'refused';
+}
+
 export function createBookingApp(d: BookingDeps): RequestListener {
-  const { app, context } = createServiceApp({
+  const { app, context, metrics } = createServiceApp({
     name: 'booking',
     logger: d.logger,
     ready: async () => {
@@ -54,16 +65,20 @@ export function createBookingApp(d: BookingDeps): RequestListener {
     },
   });
   const { bookings, store } = d;
+  const funnel = createBookingMetrics(metrics.registry, d.waitingRoom.openQueues);
 
   const internal = requireService(d.serviceToken);
   internalTicketRoutes(app, d);
   app.put('/internal/reservations/:id', internal, async (req, res) => {
-    await store.record(parse(RecordedReservation, req.body));
+    const r = parse(RecordedReservation, req.body);
+    if (await store.record(r)) funnel.recorded(r);
     res.status(204).end();
   });
   app.post('/internal/reservations/:id/tickets', internal, async (req, res) => {
     const b = parse(IssueTicketsBody, req.body);
-    res.json(await store.issueTickets(b.reservation, b.chargeId, await d.sessionEvents.eventOf(b.reservation.sessionId)));
+    const { tickets, confirmedNow } = await store.issueTickets(b.reservation, b.chargeId, await d.sessionEvents.eventOf(b.reservation.sessionId));
+    if (confirmedNow) funnel.recorded({ ...b.reservation, status: 'confirmed' });
+    res.json(tickets);
   });
 
   paymentWebhookRoutes(app, { client: d.temporal, secret: d.paymentWebhookSecret, logger: d.logger });
@@ -75,7 +90,7 @@ export function createBookingApp(d: BookingDeps): RequestListener {
   const customer = requireRole('customer');
 
   // Flash sales: the waiting room's routes (the admission it requires is checked in reserve, below).
-  waitingRoomRoutes(app, d.waitingRoom, d.outbox);
+  waitingRoomRoutes(app, d.waitingRoom, d.outbox, funnel.joined);
 
   app.get('/api/v1/reservations', async (req, res) => {
     res.json({ items: await bookings.list(currentUser(req)) });
@@ -88,7 +103,11 @@ export function createBookingApp(d: BookingDeps): RequestListener {
   app.post('/api/v1/reservations/:id/confirm', customer, async (req, res) => {
     const reservationId = id(req);
     const { paymentToken } = parse(ConfirmBody, req.body);
-    const { status, body } = await bookings.confirm(currentUser(req), reservationId, paymentToken);
+    const { status, body } = await bookings.confirm(currentUser(req), reservationId, paymentToken).catch((err: unknown) => {
+      funnel.confirmAnswered(confirmOutcome(err));
+      throw err;
+    });
+    funnel.confirmAnswered(status === 202 ? 'pending' : 'confirmed');
     res.status(status).json({ ...body, tickets: body.tickets.map(ticketView) });
   });
 
@@ -103,15 +122,18 @@ export function createBookingApp(d: BookingDeps): RequestListener {
   const reserve: Step = async (req: Request, res: ServerResponse) => {
     const user = currentUser(req);
     const admitted = await d.waitingRoom.admission(user, req.body, req.headers[ADMISSION_HEADER]);
+    if (admitted) funnel.admitted();
     const body = parse(ReserveBody, req.body);
     const key = req.headers['idempotency-key'];
     const idempotencyKey = key === undefined ? undefined : parse(IdempotencyKey, key, 'header.Idempotency-Key');
     const answer = await bookings
       .reserve(user, body.sessionId, body.seatIds, idempotencyKey, body.generalAdmission, { hold: admitted ? 'admitted' : 'new' })
       .catch(async (err: unknown) => {
+        if (err instanceof HttpError && err.status === 409) funnel.refused(err.code);
         // A new hold refused for capacity: the session's waiting room takes the buyer.
         throw err instanceof HttpError && err.code === 'BOOKING_BUSY' ? await d.waitingRoom.overflow(body.sessionId, err, admitted) : err;
       });
+    funnel.held();
     res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', location: `/api/v1/reservations/${answer.reservation.id}` });
     res.end(JSON.stringify(answer.reservation));
   };

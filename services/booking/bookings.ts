@@ -24,6 +24,7 @@ import { BookingExpiresAtKey, BookingSessionIdKey, BookingStatusKey, BookingUser
 import { hasRole, type Principal } from '../shared/auth';
 import { badRequest, conflict, HttpError, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { setReservationId } from '../shared/request-context';
 import type { SeatClaims } from './seat-claims';
 import type { SessionPlacesOf } from './session-places';
 import type { BookingStore } from './store';
@@ -220,6 +221,8 @@ export function createBookings(
       if (generalAdmission && seatIdsIn?.length) throw badRequest('give exactly one of seatIds and generalAdmission');
       if (Math.max(seatIds.length, generalAdmission?.quantity ?? 0) > s.maxSeats) throw badRequest(`at most ${s.maxSeats} seats per reservation`);
       const id = idempotencyKey ? reservationIdFor(user.userId, idempotencyKey) : randomUUID();
+      // From here on, every log line, call and the workflow's headers name the reservation.
+      setReservationId(id);
       if (idempotencyKey) {
         const existing = await store.reservation(id);
         if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds, generalAdmission) };
@@ -253,6 +256,7 @@ export function createBookings(
      * booking completes when it settles: poll the reservation).
      */
     async confirm(user: Principal, id: string, paymentToken: string): Promise<ConfirmAnswer> {
+      setReservationId(id);
       const done = async (): Promise<ConfirmAnswer> => ({ status: 200, body: { ...(await owned(user, id)), tickets: await store.ticketsOfReservation(id) } });
       /** What a booking that is no longer active answers; undefined while it is. */
       const ended = (r: Reservation) => {
@@ -283,6 +287,7 @@ export function createBookings(
     },
 
     async cancel(user: Principal, id: string): Promise<Reservation> {
+      setReservationId(id);
       /** What a booking that is no longer active answers; undefined while it is. */
       const ended = (r: Reservation) => {
         if (r.status === 'cancelled') return r;

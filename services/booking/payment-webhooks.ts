@@ -5,6 +5,7 @@ import { PaymentWebhook } from '../../contracts/payment';
 import { HttpError } from '../shared/errors';
 import type { RawBodyRequest } from '../shared/http';
 import type { Logger } from '../shared/logger';
+import { setReservationId } from '../shared/request-context';
 import { parse } from '../shared/validation';
 import { SIGNATURE_HEADER, verifyWebhook } from '../shared/webhook-signature';
 
@@ -20,6 +21,7 @@ export function paymentWebhookRoutes(app: Express, d: { client: Client; secret: 
       throw new HttpError(401, 'INVALID_SIGNATURE', 'the webhook signature is missing, stale or wrong');
     }
     const { intent } = parse(PaymentWebhook, req.body);
+    setReservationId(intent.reference);
     try {
       await d.client.workflow.getHandle(bookingWorkflowId(intent.reference)).signal(paymentSettledSignal, { intentId: intent.id, status: intent.status });
     } catch (err) {

@@ -8,6 +8,7 @@ import { openOutbox } from '../shared/outbox';
 import { createServiceClient } from '../shared/service-client';
 import { startService } from '../shared/service-kit';
 import { createBookingApp } from './app';
+import { temporalClientInterceptors } from './temporal-interceptors';
 import { createBookings } from './bookings';
 import { createSeatClaims } from './seat-claims';
 import { createSessionPlaces } from './session-places';
@@ -24,7 +25,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     const pool = await kit.database(cfg, 'booking', join(__dirname, 'migrations'));
     const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS });
     kit.onClose(() => connection.close());
-    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+    const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE, interceptors: { workflow: temporalClientInterceptors(kit.tracing) } });
     const ticketKeys = createTicketKeys(cfg.TICKET_KEYPAIR_SECRET);
     const store = createBookingStore(pool, ticketKeys);
     const redis = kit.redis(cfg.REDIS_URL);

@@ -34,16 +34,24 @@ const RESERVATION = 'SELECT *, total_amount::text AS total_amount FROM booking.r
 
 /** The data layer of the booking read model. */
 export function createBookingStore(pool: Pool, ticketKeys: TicketKeys) {
-  /** Inserts or moves a reservation on; a final status never goes back to active. */
-  async function upsert(q: Pick<Pool, 'query'>, r: Reservation, chargeId: string | null = null) {
-    await q.query(
-      `INSERT INTO booking.reservations (id, user_id, session_id, status, seats, total_amount, currency, expires_at, created_at, charge_id)
+  /**
+   * Inserts or moves a reservation on; a final status never goes back to
+   * active. True when this call changed its status (the funnel counts each
+   * change once, however often the workflow's activity is retried): `before`
+   * reads the row as it was when the statement began.
+   */
+  async function upsert(q: Pick<Pool, 'query'>, r: Reservation, chargeId: string | null = null): Promise<boolean> {
+    const { rows } = await q.query(
+      `WITH before AS (SELECT status FROM booking.reservations WHERE id = $1)
+       INSERT INTO booking.reservations (id, user_id, session_id, status, seats, total_amount, currency, expires_at, created_at, charge_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, updated_at = now(),
          charge_id = coalesce(EXCLUDED.charge_id, booking.reservations.charge_id)
-       WHERE booking.reservations.status = 'active' OR booking.reservations.status = EXCLUDED.status`,
+       WHERE booking.reservations.status = 'active' OR booking.reservations.status = EXCLUDED.status
+       RETURNING (SELECT status FROM before) AS before`,
       [r.id, r.userId, r.sessionId, r.status, JSON.stringify(r.seats), r.total.amount, r.total.currency, r.expiresAt, r.createdAt, chargeId],
     );
+    return rows.length > 0 && rows[0].before !== r.status;
   }
 
   return {
@@ -59,10 +67,10 @@ export function createBookingStore(pool: Pool, ticketKeys: TicketKeys) {
       return rows.map(reservationView);
     },
 
-    /** Marks the reservation confirmed and issues one ticket per seat, once, in one transaction. */
-    async issueTickets(r: Reservation, chargeId: string, eventId: string): Promise<Ticket[]> {
+    /** Marks the reservation confirmed and issues one ticket per seat, once, in one transaction; `confirmedNow` is false for a repeat. */
+    async issueTickets(r: Reservation, chargeId: string, eventId: string): Promise<{ tickets: Ticket[]; confirmedNow: boolean }> {
       return inTransaction(pool, async (c) => {
-        await upsert(c, { ...r, status: 'confirmed' }, chargeId);
+        const confirmedNow = await upsert(c, { ...r, status: 'confirmed' }, chargeId);
         await c.query('UPDATE booking.reservations SET event_id = $2 WHERE id = $1', [r.id, eventId]);
         for (const seat of r.seats) {
           const id = randomUUID();
@@ -73,7 +81,7 @@ export function createBookingStore(pool: Pool, ticketKeys: TicketKeys) {
           );
         }
         const { rows } = await c.query('SELECT * FROM booking.tickets WHERE reservation_id = $1 ORDER BY issued_at, id', [r.id]);
-        return rows.map(ticketView);
+        return { tickets: rows.map(ticketView), confirmedNow };
       });
     },
 

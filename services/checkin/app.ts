@@ -9,6 +9,7 @@ import type { Outbox } from '../shared/outbox';
 import type { BookingClient, CatalogClient } from '../../contracts/clients';
 import { parse, uuid } from '../shared/validation';
 import type { Admissions } from './admissions';
+import { createScanCounter } from './checkin-metrics';
 import { checkinKit } from './checkin-kit';
 import { ask, assertMayScan, type Door } from './door';
 import type { EventKeys } from './event-keys';
@@ -31,7 +32,8 @@ export interface CheckinDeps {
 const id = (req: Request) => parse(uuid, req.params.id, 'path.id');
 
 export function createCheckinApp(d: CheckinDeps): Express {
-  const { app } = createServiceApp({ name: 'checkin', logger: d.logger, ready: async () => void (await d.pool.query('SELECT 1')) });
+  const { app, metrics } = createServiceApp({ name: 'checkin', logger: d.logger, ready: async () => void (await d.pool.query('SELECT 1')) });
+  const scans = createScanCounter(metrics.registry);
 
   // Internal: counts for the booking service's reports.
   const internal = requireService(d.serviceToken);
@@ -49,7 +51,12 @@ export function createCheckinApp(d: CheckinDeps): Express {
 
   app.post('/api/v1/checkin', scanner, async (req, res) => {
     const body = parse(ScanBody, req.body);
-    res.json(await d.door(currentUser(req), body.code, body.door));
+    const admitted = await d.door(currentUser(req), body.code, body.door).catch((err: unknown) => {
+      scans.refused(err);
+      throw err;
+    });
+    scans.admitted();
+    res.json(admitted);
   });
 
   app.get('/api/v1/events/:id/checkin-kit', scanner, async (req, res) => {

@@ -6,6 +6,7 @@ import type { IncomingMessage, RequestListener } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import proxyaddr from 'proxy-addr';
 import swaggerUi from 'swagger-ui-express';
+import { RESERVATION_ID_HEADER } from '../../contracts/correlation';
 import { bearerToken, hasRole, type VerifyToken } from '../shared/auth';
 import { forbidden, HttpError, problem, unauthorized } from '../shared/errors';
 import { createServiceApp, finishApp, keepAliveAgent, problemResponder } from '../shared/http';
@@ -166,6 +167,11 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
     method: r.method,
     path: expressPath(r.path),
     steps: [
+      // A reservation id is booking's to name (its answer's X-Reservation-Id), never a client's: logs must not be forged.
+      (req, _res, next) => {
+        delete req.headers[RESERVATION_ID_HEADER];
+        next();
+      },
       context,
       client,
       ...common,

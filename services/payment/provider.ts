@@ -140,13 +140,14 @@ export function createProvider(pool: Pool, s: ProviderSettings) {
     },
 
     /** Full refund, once ever; refunding again returns the refunded intent. */
-    async refund(id: string): Promise<PaymentIntent | undefined> {
+    /** Refunds a successful payment, once; `refundedNow` is false for a repeat. */
+    async refund(id: string): Promise<{ intent: PaymentIntent; refundedNow: boolean } | undefined> {
       return inTransaction(pool, async (c) => {
         const { rows } = await c.query(`SELECT ${COLUMNS} FROM payment.charges WHERE id = $1 FOR UPDATE`, [id]);
         const row = rows[0];
         if (!row) return undefined;
         if (row.status !== 'succeeded') throw conflict('NOT_REFUNDABLE', `only a successful payment can be refunded (this one is ${row.status})`);
-        await c.query(
+        const refund = await c.query(
           'INSERT INTO payment.refunds (charge_id, amount, currency) VALUES ($1, $2, $3) ON CONFLICT (charge_id) DO NOTHING',
           [id, row.amount, row.currency],
         );
@@ -154,7 +155,7 @@ export function createProvider(pool: Pool, s: ProviderSettings) {
           `UPDATE payment.charges SET refunded_at = coalesce(refunded_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
           [id],
         );
-        return view(updated.rows[0]);
+        return { intent: view(updated.rows[0]), refundedNow: refund.rowCount === 1 };
       });
     },
 

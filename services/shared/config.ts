@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { JWT_AUDIENCE, JWT_ISSUER, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE } from '../../contracts/platform';
+import { REQUEST_LOG_DEFAULTS } from './request-log';
+import { JWT_AUDIENCE, JWT_ISSUER, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, WORKER_SDK_METRICS_PORT } from '../../contracts/platform';
 
 /**
  * The one place that reads process.env. Each service asks for the slice it
@@ -24,9 +25,22 @@ const pem = z
   // Env files and Kubernetes Secrets often carry PEMs with literal "\n".
   .transform((s) => s.replace(/\\n/g, '\n'));
 
+/** Logs and traces (README, Observability). */
+const observability = {
+  /** 1 logs every successful request at info; N logs one in N (errors, refusals and slow requests always). */
+  LOG_SAMPLE_EVERY: z.coerce.number().int().positive().default(REQUEST_LOG_DEFAULTS.sampleEvery),
+  /** A successful request at least this slow is always logged at info. */
+  LOG_SLOW_MS: z.coerce.number().int().positive().default(REQUEST_LOG_DEFAULTS.slowMs),
+  /** A file to append the JSON log lines to instead of stdout (the test stack reads each service's lines). */
+  LOG_FILE: z.string().min(1).optional(),
+  /** OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318) of a trace collector; unset, tracing is off and costs nothing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
+};
+
 const base = {
   PORT: port,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...observability,
   JWT_ISSUER: z.string().default(JWT_ISSUER),
   JWT_AUDIENCE: z.string().default(JWT_AUDIENCE),
   SERVICE_TOKEN: z.string().min(16),
@@ -231,11 +245,23 @@ export const schemas = {
      * inside the worker's --max-old-space-size (charts/units.ts).
      */
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(2_000),
+    /**
+     * Loopback port of the Temporal SDK's Prometheus exporter (task latencies,
+     * slots, sticky cache); the worker's /metrics serves its lines after its
+     * own, so a pod has one port to scrape. 0: not started (tests that share
+     * one Runtime per process).
+     */
+    TEMPORAL_METRICS_PORT: port.default(WORKER_SDK_METRICS_PORT),
   }),
 } as const;
 
 export type ServiceName = keyof typeof schemas;
 export type Config<S extends ServiceName> = z.infer<(typeof schemas)[S]>;
+
+/** Whether (and where) to send traces, read before anything else loads (instrument.ts). */
+export function tracingEndpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return z.object({ OTEL_EXPORTER_OTLP_ENDPOINT: observability.OTEL_EXPORTER_OTLP_ENDPOINT }).parse(env).OTEL_EXPORTER_OTLP_ENDPOINT;
+}
 
 export function loadConfig<S extends ServiceName>(
   service: S,

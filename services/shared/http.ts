@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { isCorrelationId, REQUEST_ID_HEADER, RESERVATION_ID_HEADER } from '../../contracts/correlation';
 import { answerParseErrors } from './client-errors';
 import { HttpError, problem } from './errors';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
+import { withCorrelation } from './request-context';
+import { requestLog } from './request-log';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+export { REQUEST_ID_HEADER };
 
 /** A request whose JSON body was parsed by createServiceApp: the bytes as received. */
 export type RawBodyRequest = import('node:http').IncomingMessage & { rawBody?: Buffer };
@@ -19,6 +22,8 @@ export interface ServiceAppOptions {
   ready: () => Promise<void>;
   /** JSON body limit; false leaves bodies unparsed (the gateway streams them on). */
   bodyLimit?: string | false;
+  /** Exposition lines served after the registry's on /metrics (the worker's: the Temporal SDK's own). */
+  moreMetrics?: () => Promise<string>;
 }
 
 /**
@@ -49,7 +54,7 @@ export function createServiceApp(o: ServiceAppOptions): { app: Express; metrics:
     }
   });
   app.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    res.type(metrics.registry.contentType).send((await metrics.registry.metrics()) + ((await o.moreMetrics?.()) ?? ''));
   });
   return { app, metrics, context };
 }
@@ -61,26 +66,27 @@ export const jsonBody = (limit = '64kb'): RequestHandler =>
 /** A request routed outside Express (an API lane: api-lane.ts) names its route pattern here. */
 export type RoutedRequest = IncomingMessage & { route?: { path: string }; originalUrl?: string };
 
+/** Request ids, the correlation every later log line and call carries (request-context.ts), metrics and the request's log line. */
 function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
+  const logLine = requestLog(logger);
   return (req, res, next) => {
     const incoming = req.headers[REQUEST_ID_HEADER];
-    const id = typeof incoming === 'string' && /^[\w-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+    const id = isCorrelationId(incoming) ? incoming : randomUUID();
     req.headers[REQUEST_ID_HEADER] = id;
     res.setHeader('X-Request-Id', id);
+    const reservation = req.headers[RESERVATION_ID_HEADER];
     const start = process.hrtime.bigint();
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       // The matched route pattern keeps label cardinality bounded.
       const route = (req as RoutedRequest).route?.path ?? 'unmatched';
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
-      // Refusals (401, 403, 429...) are what a security review reads; 5xx are ours to fix. A 409
-      // (the seat went to someone else) is business as usual: in a flash sale most answers are one.
-      const entry = { requestId: id, method: req.method, url: req.originalUrl ?? req.url, status: res.statusCode, ms: Math.round(seconds * 1000) };
-      if (res.statusCode >= 500) logger.error(entry, 'request failed');
-      else if (res.statusCode >= 400 && res.statusCode !== 409) logger.info(entry, 'request refused');
-      else logger.debug(entry, 'request');
+      // The reservation the answer names (booking's, or an upstream's the gateway passed on), else the caller's.
+      const named = res.getHeader(RESERVATION_ID_HEADER);
+      const reservationId = typeof named === 'string' ? named : isCorrelationId(reservation) ? reservation : undefined;
+      logLine({ requestId: id, ...(reservationId ? { reservationId } : {}), method: req.method, route, url: req.originalUrl ?? req.url, status: res.statusCode, ms: Math.round(seconds * 1000) });
     });
-    next();
+    withCorrelation({ requestId: id, ...(isCorrelationId(reservation) ? { reservationId: reservation } : {}) }, next, res);
   };
 }
 

@@ -1,7 +1,8 @@
 import { request, type Dispatcher } from 'undici';
+import { REQUEST_ID_HEADER, RESERVATION_ID_HEADER } from '../../contracts/correlation';
 import { fromProblem } from './errors';
-import { REQUEST_ID_HEADER } from './http';
 import { SERVICE_TOKEN_HEADER } from './auth';
+import { currentCorrelation } from './request-context';
 
 export interface CallOptions {
   requestId?: string;
@@ -28,7 +29,11 @@ export function createServiceClient(baseUrl: string, serviceToken: string): Serv
   async function call(method: string, path: string, body: unknown, opts: CallOptions, accept: string) {
     const headers: Record<string, string> = { [SERVICE_TOKEN_HEADER]: serviceToken, accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    if (opts.requestId) headers[REQUEST_ID_HEADER] = opts.requestId;
+    // The work this call is part of (request-context.ts): the callee's log lines carry the same ids.
+    const c = currentCorrelation();
+    const requestId = opts.requestId ?? c?.requestId;
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    if (c?.reservationId) headers[RESERVATION_ID_HEADER] = c.reservationId;
     const timeout = opts.timeoutMs ?? 10_000;
     const res = await request(`${base}${path}`, {
       method: method as Dispatcher.HttpMethod,

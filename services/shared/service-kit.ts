@@ -6,6 +6,8 @@ import { createPool, migrate } from './db';
 import { listen, type RunningServer } from './http';
 import { createLogger, type Logger } from './logger';
 import { createRedis } from './redis';
+import { sampleRequestLog } from './request-log';
+import type { Tracing } from './tracing';
 
 /** What a service's wiring asks for; each resource is closed when the service closes (or fails to start). */
 export interface ServiceKit {
@@ -16,6 +18,18 @@ export interface ServiceKit {
   /** The token verifier, with auth's public keys from its JWKS. */
   tokenVerifier(cfg: { AUTH_JWKS_URL: string; JWT_ISSUER: string; JWT_AUDIENCE: string }): Promise<VerifyToken>;
   onClose(fn: () => unknown): void;
+  /** Set when OTEL_EXPORTER_OTLP_ENDPOINT is: the service's tracer provider (Temporal's interceptors need it). */
+  tracing?: Tracing;
+}
+
+/** What every service's config says about its port, logs and traces (services/shared/config.ts). */
+export interface KitConfig {
+  PORT: number;
+  LOG_LEVEL: string;
+  LOG_SAMPLE_EVERY?: number;
+  LOG_SLOW_MS?: number;
+  LOG_FILE?: string;
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }
 
 /**
@@ -25,11 +39,18 @@ export interface ServiceKit {
  */
 export async function startService(
   name: string,
-  cfg: { PORT: number; LOG_LEVEL: string },
+  cfg: KitConfig,
   build: (kit: ServiceKit) => Promise<RequestListener>,
 ): Promise<RunningServer> {
-  const logger = createLogger(name, cfg.LOG_LEVEL);
+  const logger = createLogger(name, cfg.LOG_LEVEL, cfg.LOG_FILE);
+  sampleRequestLog(logger, { sampleEvery: cfg.LOG_SAMPLE_EVERY, slowMs: cfg.LOG_SLOW_MS });
   const closers: (() => unknown)[] = [];
+  // Loaded only with tracing on: off, no SDK is ever required (README, Observability).
+  const tracing = cfg.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? (require('./tracing') as typeof import('./tracing')).startTracing(name, cfg.OTEL_EXPORTER_OTLP_ENDPOINT)
+    : undefined;
+  // Registered first, so closed last: the spans of the shutdown itself leave too.
+  if (tracing) closers.push(() => tracing.close());
   const closeAll = async () => {
     for (const close of closers.reverse()) await close();
   };
@@ -52,6 +73,7 @@ export async function startService(
       return createTokenVerifier({ lookup: jwks.lookup, issuer: c.JWT_ISSUER, audience: c.JWT_AUDIENCE });
     },
     onClose: (fn) => void closers.push(fn),
+    ...(tracing ? { tracing } : {}),
   };
   try {
     const server = await listen(await build(kit), cfg.PORT);

@@ -6,7 +6,11 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 export const WORKFLOW_BUNDLE = resolve(__dirname, '../../workflow-bundle.js');
 
 export async function writeWorkflowBundle(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve(join(__dirname, '../../workflows')) });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve(join(__dirname, '../../workflows')),
+    // Headers in, headers out: correlation ids and (when the start asked for it) trace context (README, Observability).
+    workflowInterceptorModules: [require.resolve(join(__dirname, '../../workflows/correlation-interceptors')), require.resolve(join(__dirname, '../../workflows/tracing-interceptors'))],
+  });
   writeFileSync(WORKFLOW_BUNDLE, code);
 }
 

@@ -1,11 +1,12 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+// First: with tracing on, the instrumentations patch http, pg and ioredis before anything loads them.
+import '../shared/instrument';
 import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
+import { installSdkRuntime } from './sdk-runtime';
 import { startWorkerService } from './service';
 
 runMain('worker', async () => {
   const cfg = loadConfig('worker');
-  // The SDK logs every state change at INFO; the worker's own logs say what matters.
-  Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
+  installSdkRuntime(cfg);
   return (await startWorkerService(cfg)).close;
 });

@@ -2,12 +2,13 @@ import { Gauge } from 'prom-client';
 import type { Config } from '../shared/config';
 import { createServiceApp, finishApp, type RunningServer } from '../shared/http';
 import { startService } from '../shared/service-kit';
+import { sdkMetrics } from './sdk-metrics';
 import { createBookingWorker, type BookingWorkerOptions } from './worker';
 
 /** Runs the booking worker, with /healthz, /readyz and /metrics on PORT. */
 export function startWorkerService(cfg: Config<'worker'>, o: BookingWorkerOptions = {}): Promise<RunningServer> {
   return startService('worker', cfg, async (kit) => {
-    const { worker, connection } = await createBookingWorker(cfg, o);
+    const { worker, connection } = await createBookingWorker(cfg, { ...o, logger: kit.logger, ...(kit.tracing ? { tracing: kit.tracing } : {}) });
     const running = worker.run();
     running.catch((err) => kit.logger.fatal({ err }, 'worker stopped'));
     kit.onClose(() => connection.close());
@@ -18,6 +19,7 @@ export function startWorkerService(cfg: Config<'worker'>, o: BookingWorkerOption
     const { app, metrics } = createServiceApp({
       name: 'worker',
       logger: kit.logger,
+      moreMetrics: sdkMetrics(cfg.TEMPORAL_METRICS_PORT, kit.logger),
       ready: async () => {
         if (worker.getState() !== 'RUNNING') throw new Error(`worker is ${worker.getState()}`);
       },

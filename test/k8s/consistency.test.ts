@@ -238,6 +238,8 @@ describe('kind: each unit starts with its manifest environment and becomes ready
       }
       // The shared test Temporal server: a queue of our own, so this worker takes no other test's tasks.
       if (env.TEMPORAL_TASK_QUEUE) env.TEMPORAL_TASK_QUEUE = `k8s-manifest-test-${process.pid}`;
+      // The worker's Temporal SDK exporter listens on its pod's loopback (default port); here, on a free one.
+      if (d.metadata.name === 'worker') env.TEMPORAL_METRICS_PORT = String(await freePort());
       if (d.metadata.name === 'operator') {
         // In a pod: the ServiceAccount token and KUBERNETES_SERVICE_HOST; here: the stand-in above.
         env.KUBECONFIG = kubeconfig;

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { startAuthService } from '../../services/auth/service';
@@ -33,6 +33,8 @@ export interface StackOptions {
   replicas?: { booking?: number; workers?: number };
   /** A database of the stack's own (every service's schema in it) instead of the shared test database. */
   databaseUrl?: string;
+  /** Each service logs at debug to `<logDir>/<service>.log` (read them with serviceLog); otherwise nothing is logged. */
+  logDir?: string;
 }
 
 export interface Stack {
@@ -53,6 +55,8 @@ export interface Stack {
   /** Takes the SMTP sink down (mail delivery fails) and back up on the same ports. */
   stopMailSink(): Promise<void>;
   startMailSink(): Promise<void>;
+  /** The environment the stack gives a service (to run its real entry point in a child process). */
+  env(name: ServiceName): Record<string, string>;
   /** A fresh customer with a unique email. */
   newCustomer(prefix?: string): Promise<SignedIn>;
   newUserWithRole(role: string): Promise<SignedIn>;
@@ -66,7 +70,7 @@ export interface Stack {
  * draws from its own block.
  */
 let nextPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 0) % 12) * 1_000 + Math.floor(Math.random() * 500);
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = nextPort++;
     const server = createServer();
@@ -118,7 +122,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     serviceEnv(name, infra, secrets, {
       ports: { ...ports, [name]: ports[name] ?? 0 },
       smtpPort,
-      logLevel: 'silent',
+      logLevel: o.logDir && name !== 'mail-sink' ? 'debug' : 'silent',
       holdTtlSeconds: o.holdTtlSeconds,
       extra: {
         ...o.env?.[name],
@@ -126,6 +130,9 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
         // Stacks share the database: each notification service sends only its own stack's mail, each outbox relays its own messages.
         NOTIFY_QUEUE: taskQueue,
         OUTBOX_QUEUE: taskQueue,
+        // The Temporal Runtime is one per jest process (test/quiet-temporal.ts), without the SDK's exporter.
+        TEMPORAL_METRICS_PORT: '0',
+        ...(o.logDir ? { LOG_FILE: join(o.logDir, `${name}.log`) } : {}),
         ...(name === 'gateway'
           ? {
               ...(gatewayBookingUrls ? { BOOKING_URL: gatewayBookingUrls } : {}),
@@ -225,6 +232,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     mailSink: { url: `http://127.0.0.1:${ports['mail-sink']}`, smtpPort },
     stopMailSink,
     startMailSink,
+    env,
     newCustomer: (prefix = 'customer') => ensureAccount(api, account(prefix)),
     newUserWithRole: (role: string) => ensureAccount(api, account(role), role, admin.token),
     async close() {

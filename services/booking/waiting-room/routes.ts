@@ -23,7 +23,7 @@ export function queueStatus(room: WaitingRoom) {
 }
 
 /** The waiting room's other public routes (the admission it requires is checked by POST /api/v1/reservations). */
-export function waitingRoomRoutes(app: Express, room: WaitingRoom, outbox: Outbox<AuditTopic>): void {
+export function waitingRoomRoutes(app: Express, room: WaitingRoom, outbox: Outbox<AuditTopic>, joined: () => void): void {
   const organizer = requireRole('organizer');
   const customer = requireRole('customer');
 
@@ -49,7 +49,9 @@ export function waitingRoomRoutes(app: Express, room: WaitingRoom, outbox: Outbo
   });
 
   app.post('/api/v1/sessions/:id/queue', customer, async (req, res) => {
-    res.status(201).json(await room.join(currentUser(req), sessionParam(req)));
+    const place = await room.join(currentUser(req), sessionParam(req));
+    joined();
+    res.status(201).json(place);
   });
 
 

@@ -254,9 +254,17 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     return true;
   }
 
+  /** How many wait beyond the gate of each open room (the queue-length metric; read when scraped). */
+  async function openQueues(): Promise<{ sessionId: string; waiting: number }[]> {
+    const { rows } = await d.pool.query<{ session_id: string }>('SELECT session_id FROM booking.waiting_rooms WHERE enabled');
+    const now = Date.now();
+    return Promise.all(rows.map(async ({ session_id }) => ({ sessionId: session_id, waiting: (await queue.counts(await rooms.room(session_id), now)).waiting })));
+  }
+
   return {
     room: rooms.room,
     session,
+    openQueues,
     view,
     configure,
     join,
