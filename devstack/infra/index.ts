@@ -16,14 +16,17 @@
  *   postgres/run         unix socket + postgres.log
  *   redis/               redis.pid, redis.log (+ AOF for dev)
  *   temporal/            temporal.pid, temporal.log (+ temporal.db for dev)
+ *   kube/                etcd + kube-apiserver, started on demand only (kube.ts)
  */
 import fs from 'node:fs';
 import type { InfraOptions } from './options';
 import { databaseUrl, startPostgres, stopPostgres } from './postgres';
 import { defaultLog } from './processes';
 import { startRedis, stopRedis } from './redis';
+import { stopKube } from './kube';
 import { startTemporal, stopTemporal } from './temporal';
 
+export { KUBE_VERSION, startKube, type KubeServer } from './kube';
 export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
 export { resetDatabase } from './postgres';
 export { flushRedis } from './redis';
@@ -62,5 +65,5 @@ export async function startInfra(o: InfraOptions): Promise<Infra> {
 
 export async function stopInfra(o: InfraOptions): Promise<void> {
   const log = o.log ?? defaultLog;
-  await allOf([stopTemporal(o, log), stopRedis(o, log), stopPostgres(o, log)]);
+  await allOf([stopTemporal(o, log), stopRedis(o, log), stopPostgres(o, log), stopKube(o, log)]);
 }
