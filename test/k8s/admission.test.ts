@@ -11,22 +11,10 @@
 import { eventSaleCrd } from '../../charts/operator-chart';
 import { POD_SECURITY_LABELS } from '../../charts/common';
 import { synthHelmChart, type HelmChart } from './helm-chart';
-import { find, objectsOf, type Obj } from './manifests';
+import { find, intoNamespace, objectsOf, type Obj } from './manifests';
 import { createNamespace, getObject, kubectl, kubeServer, serverSideApply, type KubeServer } from '../support/kube';
 
 jest.setTimeout(120_000);
-
-/** The objects, moved into namespace `ns` (what `kubectl apply -n` or `helm --namespace` would do). */
-function intoNamespace(objects: Obj[], ns: string): Obj[] {
-  return objects
-    .filter((o) => o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition')
-    .map((o) => {
-      const copy = structuredClone(o) as Obj & { subjects?: { namespace?: string }[] };
-      if (copy.metadata.namespace) copy.metadata.namespace = ns;
-      for (const s of copy.subjects ?? []) if (s.namespace) s.namespace = ns;
-      return copy;
-    });
-}
 
 /**
  * A workload's pod template as the Pod its controller would create: named after
