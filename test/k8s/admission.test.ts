@@ -8,11 +8,11 @@
  * no warning. PodSecurity only warns about a workload's pod template, so each
  * template is also dry-run as a bare Pod, which it refuses outright.
  */
-import { eventSaleCrd } from '../../charts/operator-chart';
 import { POD_SECURITY_LABELS } from '../../charts/common';
 import { synthHelmChart, type HelmChart } from './helm-chart';
 import { find, intoNamespace, objectsOf, type Obj } from './manifests';
-import { createNamespace, getObject, kubectl, kubeServer, serverSideApply, type KubeServer } from '../support/kube';
+import { createNamespace, getObject, kubeServer, serverSideApply, type KubeServer } from '../support/kube';
+import { installEventSaleCrd } from './operator-harness';
 
 jest.setTimeout(120_000);
 
@@ -39,10 +39,8 @@ let k: KubeServer;
 
 beforeAll(async () => {
   k = await kubeServer();
-  // For real: the other objects of each environment are checked against it. Cluster-scoped, shared by the k8s test files.
-  const crd = await serverSideApply(k, [eventSaleCrd()], { dryRun: false });
-  expect(crd.errors).toEqual([]);
-  await kubectl(k, ['wait', '--for=condition=Established', '--timeout=60s', `crd/${eventSaleCrd().metadata.name}`]);
+  // For real: the CRD is what the server checks the environments' EventSale objects against.
+  await installEventSaleCrd(k);
 });
 
 describe.each(['kind', 'production'] as const)('the %s environment', (env) => {

@@ -8,13 +8,15 @@
  * runtime cannot load, and a process can be killed, paused and restarted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { eventSaleCrd, OPERATOR_NAME } from '../../charts/operator-chart';
 import { serviceEntry } from '../../contracts/platform';
+import { EVENTSALE_API_VERSION, EVENTSALE_KIND, type EventSale, type EventSaleSpec } from '../../services/operator/crd';
 import { schemas } from '../../services/shared/config';
 import { REPO_ROOT } from '../../services/shared/repo-root';
-import { getObject, kubeconfigWithToken, kubectl, serverSideApply, type KubeServer } from '../support/kube';
+import { asManifest, getObject, kubeconfigWithToken, kubectl, serverSideApply, type KubeServer } from '../support/kube';
 import { intoNamespace, objectsOf } from './manifests';
 
 /** The charts' CRD, applied for real (cluster-scoped: every k8s test file applies the same one) and established. */
@@ -153,3 +155,29 @@ export async function leaseHolder(k: KubeServer, ns: string): Promise<string | u
   const l = await getObject(k, ['lease', LEASE_NAME, '-n', ns]);
   return l?.spec?.holderIdentity ?? undefined;
 }
+
+/** An EventSale in `ns`: a small hall of its own (a random venue name), one session `days` ahead unless `spec` says otherwise. */
+export function eventSaleObject(ns: string, name: string, spec: Partial<EventSaleSpec> = {}, days = 30): EventSale {
+  const start = new Date(Math.floor((Date.now() + days * 86_400_000) / 3_600_000) * 3_600_000);
+  const at = (hours: number) => new Date(start.getTime() + hours * 3_600_000).toISOString();
+  return {
+    apiVersion: EVENTSALE_API_VERSION,
+    kind: EVENTSALE_KIND,
+    metadata: { name, namespace: ns },
+    spec: {
+      event: { title: `${name} ${randomBytes(3).toString('hex')}`, description: 'Declared in Kubernetes', category: 'concert' },
+      venue: { name: `Venue ${randomBytes(4).toString('hex')}`, city: 'Lisbon', address: '1 Quay Street' },
+      hall: { name: 'Small Hall', sections: [{ name: 'Stalls', rows: [{ label: 'A', seats: 6 }, { label: 'B', seats: 6 }] }] },
+      sessions: [{ startsAt: at(0), endsAt: at(2), tiers: [{ name: 'Stalls', price: { amount: '45.00', currency: 'EUR' }, sections: ['Stalls'] }] }],
+      ...spec,
+    },
+  };
+}
+
+/** Server-side apply of EventSales as an admin (a person with kubectl). */
+export async function applyEventSales(k: KubeServer, ...sales: EventSale[]): Promise<void> {
+  await kubectl(k, ['apply', '--server-side', '--field-manager=kubectl', '-f', '-'], { input: asManifest(sales) });
+}
+
+/** The EventSale as the API server has it (undefined once gone). */
+export const readEventSale = (k: KubeServer, ns: string, name: string) => getObject<EventSale>(k, ['eventsale', name, '-n', ns]);

@@ -10,10 +10,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EVENTSALE_API_VERSION, EVENTSALE_KIND } from '../../services/operator/crd';
+import type { EventSale } from '../../services/operator/crd';
 import { eventually } from '../support/eventually';
-import { asManifest, createNamespace, getObject, kubectl, kubeServer, type KubeServer } from '../support/kube';
-import { LEASE_NAME, installEventSaleCrd, leaseHolder, operatorKubeconfig, startOperator, type OperatorProcess } from './operator-harness';
+import { createNamespace, getObject, kubeServer, type KubeServer } from '../support/kube';
+import { LEASE_NAME, applyEventSales, eventSaleObject, installEventSaleCrd, leaseHolder, operatorKubeconfig, startOperator, type OperatorProcess } from './operator-harness';
 
 jest.setTimeout(120_000);
 
@@ -50,18 +50,12 @@ describe('operator leader election through the real Lease', () => {
     return p;
   };
 
-  const sale = (name: string, title: string) => ({
-    apiVersion: EVENTSALE_API_VERSION,
-    kind: EVENTSALE_KIND,
-    metadata: { name, namespace: ns },
-    spec: {
-      event: { title, category: 'concert' },
-      venue: { name: 'Hall', city: 'Lisbon', address: '1 Quay' },
-      hall: { name: 'Main', sections: [{ name: 'Stalls', rows: [{ label: 'A', seats: 4 }] }] },
-      sessions: [{ startsAt: '2030-01-01T19:00:00Z', endsAt: '2030-01-01T21:00:00Z', tiers: [{ name: 'All', price: { amount: '10.00', currency: 'EUR' }, sections: ['Stalls'] }] }],
-    },
-  });
-  const apply = (o: object) => kubectl(k, ['apply', '--server-side', '-f', '-'], { input: asManifest([o]) });
+  const sale = (name: string, title: string) => {
+    const o = eventSaleObject(ns, name);
+    o.spec.event.title = title;
+    return o;
+  };
+  const apply = (o: EventSale) => applyEventSales(k, o);
 
   /** The Ready condition's observedGeneration once a leader has reconciled that generation (and failed: no catalog). */
   const reconciledGeneration = async (name: string) => {

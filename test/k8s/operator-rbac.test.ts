@@ -9,9 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OPERATOR_NAME } from '../../charts/operator-chart';
-import { EVENTSALE_API_VERSION, EVENTSALE_KIND } from '../../services/operator/crd';
 import { asManifest, createNamespace, kubectl, kubeServer, type KubeServer } from '../support/kube';
-import { LEASE_NAME, installEventSaleCrd, operatorKubeconfig } from './operator-harness';
+import { LEASE_NAME, eventSaleObject, installEventSaleCrd, operatorKubeconfig } from './operator-harness';
 
 jest.setTimeout(60_000);
 
@@ -21,17 +20,7 @@ describe("the operator's ServiceAccount, with the charts' Role", () => {
   let elsewhere = '';
   let kubeconfig = '';
   let dir = '';
-  const sale = (namespace: string) => ({
-    apiVersion: EVENTSALE_API_VERSION,
-    kind: EVENTSALE_KIND,
-    metadata: { name: 'gala', namespace },
-    spec: {
-      event: { title: 'Gala', category: 'concert' },
-      venue: { name: 'Hall', city: 'Lisbon', address: '1 Quay' },
-      hall: { name: 'Main', sections: [{ name: 'Stalls', rows: [{ label: 'A', seats: 4 }] }] },
-      sessions: [{ startsAt: '2030-01-01T19:00:00Z', endsAt: '2030-01-01T21:00:00Z', tiers: [{ name: 'All', price: { amount: '10.00', currency: 'EUR' }, sections: ['Stalls'] }] }],
-    },
-  });
+  const sale = (namespace: string) => eventSaleObject(namespace, 'gala');
 
   beforeAll(async () => {
     k = await kubeServer();
