@@ -117,6 +117,10 @@ export function startOperator(o: OperatorProcessOptions): OperatorProcess {
   });
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A test that fails before its afterAll must not leave an operator behind, retrying forever on a shared machine.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
 
   return {
     identity: o.identity,
@@ -181,3 +185,7 @@ export async function applyEventSales(k: KubeServer, ...sales: EventSale[]): Pro
 
 /** The EventSale as the API server has it (undefined once gone). */
 export const readEventSale = (k: KubeServer, ns: string, name: string) => getObject<EventSale>(k, ['eventsale', name, '-n', ns]);
+
+/** Waits (`kubectl wait`: a watch on the server) until the EventSale's jsonpath has the value. */
+export const waitForEventSale = (k: KubeServer, ns: string, name: string, jsonpath: string, value: string | number) =>
+  kubectl(k, ['wait', `eventsale/${name}`, '-n', ns, `--for=jsonpath={${jsonpath}}=${value}`, '--timeout=60s']);

@@ -8,53 +8,36 @@
  * by the CRD's schema; deleted → the finalizer cancels the catalog event, whose
  * refund run starts, and the object goes away.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { ensureAccount, type SignedIn } from '../../devstack/api-client';
+import type { SignedIn } from '../../devstack/api-client';
 import { EVENTSALE_FINALIZER, type EventSale } from '../../services/operator/crd';
 import { eventually } from '../support/eventually';
-import { createNamespace, kubectl, kubeServer, asManifest, type KubeServer } from '../support/kube';
-import { startStack, type Stack } from '../support/stack';
-import {
-  applyEventSales, eventSaleObject, installEventSaleCrd, operatorKubeconfig, readEventSale, startOperator, type OperatorProcess,
-} from './operator-harness';
+import { asManifest, kubectl, type KubeServer } from '../support/kube';
+import type { Stack } from '../support/stack';
+import { applyEventSales, eventSaleObject, readEventSale, startOperator, waitForEventSale, type OperatorProcess } from './operator-harness';
+import { operatorTestbed, type OperatorTestbed } from './operator-testbed';
 
 jest.setTimeout(120_000);
 
 describe('the EventSale operator against the real API server and catalog', () => {
+  let bed: OperatorTestbed;
   let k: KubeServer;
   let ns = '';
-  let dir = '';
   let stack: Stack;
   let organizer: SignedIn;
   let operator: OperatorProcess;
 
   beforeAll(async () => {
-    k = await kubeServer();
-    await installEventSaleCrd(k);
-    ns = await createNamespace(k, 'operator');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'operator-reconcile-'));
-    const kubeconfig = await operatorKubeconfig(k, ns, dir);
-    stack = await startStack();
-    const account = { email: `operator-${randomUUID().slice(0, 8)}@test.example`, password: 'Operator-pass-42', name: 'EventSale operator' };
-    organizer = await ensureAccount(stack.api, account, 'organizer', stack.admin.token);
-    operator = startOperator({
-      kubeconfig, namespace: ns, identity: 'operator-0', catalogUrl: stack.urls.catalog, authUrl: stack.urls.auth, email: account.email, password: account.password,
-    });
+    bed = await operatorTestbed('operator');
+    ({ k, ns, stack, organizer } = bed);
+    operator = startOperator({ ...bed.options, identity: 'operator-0' });
     await operator.waitForLog(/^became leader$/);
   });
   afterAll(async () => {
     await operator?.stop('SIGTERM');
-    await stack?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
-  /** Waits with `kubectl wait` (a watch on the server) until the EventSale's jsonpath has the value. */
-  const waitFor = (name: string, jsonpath: string, value: string | number) =>
-    kubectl(k, ['wait', `eventsale/${name}`, '-n', ns, `--for=jsonpath={${jsonpath}}=${value}`, '--timeout=60s']);
-
+  const waitFor = (name: string, jsonpath: string, value: string | number) => waitForEventSale(k, ns, name, jsonpath, value);
   const catalogEvent = (id: string) => stack.api.expect(200, 'GET', `/api/v1/events/${id}`, { token: organizer.token });
 
   it('refuses an invalid spec through the CRD schema, whatever the operator', async () => {

@@ -6,19 +6,15 @@
  * created the event, before the operator learnt its id) and restarted
  * converges, without creating anything twice.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { ensureAccount } from '../../devstack/api-client';
 import { EVENTSALE_FINALIZER } from '../../services/operator/crd';
-import { compactEtcd, createNamespace, kubectl, kubeServer, type KubeServer } from '../support/kube';
-import { startStack, type Stack } from '../support/stack';
+import { compactEtcd, type KubeServer } from '../support/kube';
+import type { Stack } from '../support/stack';
 import {
-  applyEventSales, eventSaleObject, installEventSaleCrd, operatorKubeconfig, readEventSale, startOperator, type OperatorProcess, type OperatorProcessOptions,
+  applyEventSales, eventSaleObject, readEventSale, startOperator, waitForEventSale, type OperatorProcess, type OperatorProcessOptions,
 } from './operator-harness';
+import { operatorTestbed, type OperatorTestbed } from './operator-testbed';
 
 jest.setTimeout(120_000);
 
@@ -59,41 +55,27 @@ function holdingProxy(target: string) {
 }
 
 describe('the operator losing its place', () => {
+  let bed: OperatorTestbed;
   let k: KubeServer;
   let ns = '';
-  let dir = '';
   let stack: Stack;
-  let organizerId = '';
-  let options: Omit<OperatorProcessOptions, 'identity'>;
   const running: OperatorProcess[] = [];
   const operator = (identity: string, more: Partial<OperatorProcessOptions> = {}) => {
-    const p = startOperator({ ...options, identity, ...more, env: { ...options.env, ...more.env } });
+    const p = startOperator({ ...bed.options, env: { KUBE_WATCH_TIMEOUT_SECONDS: String(WATCH_TIMEOUT_SECONDS) }, identity, ...more });
     running.push(p);
     return p;
   };
-  const waitFor = (name: string, jsonpath: string, value: string | number) =>
-    kubectl(k, ['wait', `eventsale/${name}`, '-n', ns, `--for=jsonpath={${jsonpath}}=${value}`, '--timeout=60s']);
+  const waitFor = (name: string, jsonpath: string, value: string | number) => waitForEventSale(k, ns, name, jsonpath, value);
   const catalogRows = async (table: 'events' | 'venues', column: 'title' | 'name', value: string) =>
-    (await stack.pool.query(`SELECT id FROM catalog.${table} WHERE organizer_id = $1 AND ${column} = $2`, [organizerId, value])).rows as { id: string }[];
+    (await stack.pool.query(`SELECT id FROM catalog.${table} WHERE organizer_id = $1 AND ${column} = $2`, [bed.organizer.user.id, value])).rows as { id: string }[];
 
   beforeAll(async () => {
-    k = await kubeServer();
-    await installEventSaleCrd(k);
-    ns = await createNamespace(k, 'resilience');
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'operator-resilience-'));
-    const kubeconfig = await operatorKubeconfig(k, ns, dir);
-    stack = await startStack({ worker: false });
-    const account = { email: `operator-${randomUUID().slice(0, 8)}@test.example`, password: 'Operator-pass-42', name: 'EventSale operator' };
-    organizerId = (await ensureAccount(stack.api, account, 'organizer', stack.admin.token)).user.id;
-    options = {
-      kubeconfig, namespace: ns, catalogUrl: stack.urls.catalog, authUrl: stack.urls.auth, email: account.email, password: account.password,
-      env: { KUBE_WATCH_TIMEOUT_SECONDS: String(WATCH_TIMEOUT_SECONDS) },
-    };
+    bed = await operatorTestbed('resilience', { worker: false });
+    ({ k, ns, stack } = bed);
   });
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop()));
-    await stack?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await bed?.close();
   });
 
   it('lists again after its watch expired (410 Gone), and reconciles the change it did not see', async () => {
