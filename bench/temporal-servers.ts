@@ -56,6 +56,9 @@ async function measureFlavor(flavor: TemporalFlavor): Promise<Row[]> {
     redisPort: 26379,
     temporalPort: 27233,
     temporalUiPort: null,
+    // Never started here (the Kubernetes API server is for the k8s tests), but every stack names its ports.
+    kubeApiPort: 26443,
+    etcdPort: 22379,
     // Every flavour starts from nothing, and keeps its history on disk as the dev stack does.
     fast: false,
     temporal: flavor,

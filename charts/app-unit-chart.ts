@@ -2,10 +2,10 @@
  * One deployable unit of the application image: ConfigMap, Deployment,
  * Service, PodDisruptionBudget, NetworkPolicy and, where it scales, an HPA.
  */
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { RESTRICTED, chartProps, containerResources, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
+import { RESTRICTED, RESTRICTED_CONTAINER, RESTRICTED_POD, chartProps, containerResources, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
 import type { Environment } from './environment';
 import { scrapeAnnotations } from './monitoring-chart';
 import { unitEnv } from './service-env';
@@ -78,6 +78,11 @@ export class AppUnitChart extends Chart {
       ],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: unitSelector(unit.name) }));
+    // What cdk8s-plus-27 cannot say (common.ts): the pod's seccomp profile, no capabilities.
+    ApiObject.of(this.deployment).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', RESTRICTED_POD.seccompProfile),
+      JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', RESTRICTED_CONTAINER.capabilities),
+    );
 
     new kplus.Service(this, 'service', {
       metadata: { name: unit.name, labels: unitLabels(unit.name) },

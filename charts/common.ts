@@ -90,3 +90,26 @@ export const RESTRICTED: kplus.ContainerSecurityContextProps = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
 };
+
+/**
+ * What PodSecurity "restricted" (enforced on the namespace: platform-chart.ts)
+ * asks beyond non-root and no privilege escalation: the runtime's default
+ * seccomp profile for the pod, and no Linux capability in any container. A
+ * real API server refuses a Pod without them (test/k8s/admission.test.ts).
+ * cdk8s-plus-27 models neither (its Capability names carry a CAP_ prefix
+ * Kubernetes does not use), so app units get them by JSON patch (app-unit-chart.ts).
+ */
+export const RESTRICTED_POD: kplus.k8s.PodSecurityContext = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+export const RESTRICTED_CONTAINER: kplus.k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+};
+
+/** The namespace's Pod Security Admission labels: refuse (enforce), warn and audit anything short of "restricted". */
+export const POD_SECURITY_LABELS = {
+  'pod-security.kubernetes.io/enforce': 'restricted',
+  'pod-security.kubernetes.io/warn': 'restricted',
+  'pod-security.kubernetes.io/audit': 'restricted',
+} as const;

@@ -7,7 +7,7 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { chartProps, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, chartProps, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
 import { IMAGES, type Environment } from './environment';
 import { POSTGRES_SECRET, schemaShape } from './service-env';
 import { TEMPORAL_SQL_POOLS, temporalServerReplicas } from './temporal-chart';
@@ -46,7 +46,7 @@ function statefulStore(scope: Construct, env: Environment, s: StoreSpec): void {
         metadata: { labels: unitLabels(s.name) },
         spec: {
           automountServiceAccountToken: false,
-          securityContext: { runAsNonRoot: true, runAsUser: s.uid, runAsGroup: s.uid, fsGroup: s.uid },
+          securityContext: { ...RESTRICTED_POD, runAsUser: s.uid, runAsGroup: s.uid, fsGroup: s.uid },
           containers: [
             {
               name: s.name,
@@ -60,7 +60,7 @@ function statefulStore(scope: Construct, env: Environment, s: StoreSpec): void {
                 requests: { cpu: q(s.resources.cpu[0]), memory: q(s.resources.memory[0]) },
                 limits: { cpu: q(s.resources.cpu[1]), memory: q(s.resources.memory[1]) },
               },
-              securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true },
+              securityContext: { ...RESTRICTED_CONTAINER, readOnlyRootFilesystem: true },
               volumeMounts: [{ name: 'data', mountPath: s.dataPath }, ...s.scratch.map((p, i) => ({ name: `scratch-${i}`, mountPath: p }))],
             },
           ],

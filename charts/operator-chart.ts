@@ -8,6 +8,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
 import * as crd from '../services/operator/crd';
+import { schemas } from '../services/shared/config';
 import { chartProps, unitLabels } from './common';
 import type { Environment } from './environment';
 
@@ -49,6 +50,25 @@ export function eventSaleCrd() {
   };
 }
 
+/**
+ * Exactly the calls services/operator/kube-client.ts makes, and no more
+ * (test/k8s/operator-rbac.test.ts runs the operator on this Role's token and
+ * is refused anything else): EventSales are read, listed, watched and
+ * merge-patched (finalizers); their status is merge-patched; its Lease is
+ * created once, then read and replaced by name. Nothing is deleted, no
+ * Kubernetes Event is written.
+ */
+export function operatorRules(): kplus.k8s.PolicyRule[] {
+  const leaseName = schemas.operator.shape.LEADER_ELECTION_LEASE_NAME.parse(undefined);
+  return [
+    { apiGroups: [crd.EVENTSALE_GROUP], resources: [crd.EVENTSALE_PLURAL], verbs: ['get', 'list', 'watch', 'patch'] },
+    { apiGroups: [crd.EVENTSALE_GROUP], resources: [`${crd.EVENTSALE_PLURAL}/status`], verbs: ['patch'] },
+    // RBAC cannot name the object of a create: creating any Lease is allowed, touching only its own.
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [leaseName], verbs: ['get', 'update'] },
+  ];
+}
+
 export class OperatorChart extends Chart {
   constructor(scope: Construct, id: string, props: { env: Environment }) {
     super(scope, id, chartProps(props.env));
@@ -57,17 +77,7 @@ export class OperatorChart extends Chart {
       automountToken: true,
     });
 
-    new kplus.k8s.KubeRole(this, 'role', {
-      metadata: { name: OPERATOR_NAME },
-      rules: [
-        { apiGroups: [crd.EVENTSALE_GROUP], resources: [crd.EVENTSALE_PLURAL], verbs: ['get', 'list', 'watch', 'update', 'patch'] },
-        { apiGroups: [crd.EVENTSALE_GROUP], resources: [`${crd.EVENTSALE_PLURAL}/status`], verbs: ['get', 'update', 'patch'] },
-        // Finalizers are written through the main resource; this names the subresource for clusters that check it.
-        { apiGroups: [crd.EVENTSALE_GROUP], resources: [`${crd.EVENTSALE_PLURAL}/finalizers`], verbs: ['update'] },
-        { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'] },
-        { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
-      ],
-    });
+    new kplus.k8s.KubeRole(this, 'role', { metadata: { name: OPERATOR_NAME }, rules: operatorRules() });
     new kplus.k8s.KubeRoleBinding(this, 'role-binding', {
       metadata: { name: OPERATOR_NAME },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: OPERATOR_NAME },

@@ -6,17 +6,17 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import { chartProps } from './common';
+import { POD_SECURITY_LABELS, chartProps } from './common';
 import type { Environment } from './environment';
 import { APP_SECRET, POSTGRES_SECRET, developmentPostgres, developmentSecretValue, secretKeysByName } from './service-env';
 
 export const LOCAL_DEVELOPMENT_ANNOTATION = { 'ticketing/local-development-only': 'Public development values derived from a fixed label: never use outside a local kind cluster.' };
 
-/** Cluster-scoped, so in a chart without a namespace. */
+/** Cluster-scoped, so in a chart without a namespace. Pod Security "restricted" is enforced on it. */
 export class NamespaceChart extends Chart {
   constructor(scope: Construct, id: string, env: Environment) {
     super(scope, id, { labels: chartProps(env).labels });
-    new kplus.k8s.KubeNamespace(this, 'namespace', { metadata: { name: env.namespace } });
+    new kplus.k8s.KubeNamespace(this, 'namespace', { metadata: { name: env.namespace, labels: { ...POD_SECURITY_LABELS } } });
   }
 }
 

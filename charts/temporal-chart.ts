@@ -13,7 +13,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { SEARCH_ATTRIBUTE_TYPES, TEMPORAL_NAMESPACE } from '../contracts/platform';
-import { chartProps, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
+import { RESTRICTED_CONTAINER, RESTRICTED_POD, chartProps, networkPolicy, podDisruptionBudget, unitLabels, unitSelector, type Route } from './common';
 import { IMAGES, type Environment } from './environment';
 import { POSTGRES_SECRET } from './service-env';
 import { clientsOf, type Topology } from './topology';
@@ -36,14 +36,13 @@ export const temporalServerReplicas = (env: Pick<Environment, 'scale'>) => (env.
 export const TEMPORAL_SETUP_JOB = 'temporal-setup';
 export const TEMPORAL_SQL_SCHEMA_JOB = 'temporal-sql-schema';
 
-const podSecurity: kplus.k8s.PodSecurityContext = { runAsNonRoot: true, runAsUser: TEMPORAL_UID, runAsGroup: TEMPORAL_UID, fsGroup: TEMPORAL_UID };
-const containerSecurity: kplus.k8s.SecurityContext = { allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true };
+const podSecurity: kplus.k8s.PodSecurityContext = { ...RESTRICTED_POD, runAsUser: TEMPORAL_UID, runAsGroup: TEMPORAL_UID, fsGroup: TEMPORAL_UID };
 
 /** A Temporal workload's pod: its unit's labels, no service-account token, Temporal's user, one locked-down container. */
 function temporalPod(unit: string, container: kplus.k8s.Container, spec: Partial<kplus.k8s.PodSpec> = {}): kplus.k8s.PodTemplateSpec {
   return {
     metadata: { labels: unitLabels(unit) },
-    spec: { ...spec, automountServiceAccountToken: false, securityContext: podSecurity, containers: [{ ...container, securityContext: containerSecurity }] },
+    spec: { ...spec, automountServiceAccountToken: false, securityContext: podSecurity, containers: [{ ...container, securityContext: RESTRICTED_CONTAINER }] },
   };
 }
 

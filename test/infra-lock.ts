@@ -14,29 +14,38 @@ const LOCK = path.join(TEST_INFRA_OPTIONS.dataDir, 'jest-run.lock');
 const WAIT_MS = 30 * 60_000;
 
 export async function acquireTestInfraLock(log: (l: string) => void): Promise<void> {
-  fs.mkdirSync(path.dirname(LOCK), { recursive: true });
-  const deadline = Date.now() + WAIT_MS;
+  await acquireFileLock(LOCK, WAIT_MS, (holder) => log(`waiting for another jest run (pid ${holder}) to finish with the test infrastructure`));
+}
+
+export function releaseTestInfraLock(): void {
+  releaseFileLock(LOCK);
+}
+
+/** Takes `file` as a lock holding this process's pid, waiting while a live process holds it (a dead holder's lock is taken over). */
+export async function acquireFileLock(file: string, waitMs: number, onWait: (holder: number) => void = () => undefined): Promise<void> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const deadline = Date.now() + waitMs;
   let told = false;
   for (;;) {
     try {
-      fs.writeFileSync(LOCK, `${process.pid}\n`, { flag: 'wx' });
+      fs.writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    const holder = readPid(LOCK);
+    const holder = readPid(file);
     if (holder === process.pid) return;
     if (!holder || !isAlive(holder)) {
-      fs.rmSync(LOCK, { force: true });
+      fs.rmSync(file, { force: true });
       continue;
     }
-    if (Date.now() > deadline) throw new Error(`another jest run (pid ${holder}) has held ${LOCK} for ${WAIT_MS / 60_000} minutes`);
-    if (!told) log(`waiting for another jest run (pid ${holder}) to finish with the test infrastructure`);
+    if (Date.now() > deadline) throw new Error(`pid ${holder} has held ${file} for ${Math.round(waitMs / 60_000)} minutes`);
+    if (!told) onWait(holder);
     told = true;
-    await sleep(1000);
+    await sleep(250);
   }
 }
 
-export function releaseTestInfraLock(): void {
-  if (readPid(LOCK) === process.pid) fs.rmSync(LOCK, { force: true });
+export function releaseFileLock(file: string): void {
+  if (readPid(file) === process.pid) fs.rmSync(file, { force: true });
 }

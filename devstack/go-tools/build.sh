@@ -110,7 +110,7 @@ build_temporal-server() {
 
 # Own code (no upstream module): the version is a hash of its sources.
 tool_tiltfile-check() {
-  VERSION="src-$(cat "$HERE/tiltfile-check/"{go.mod,go.sum,main.go} | sha256sum | cut -c1-12)"
+  VERSION="src-$(cat "$HERE/tiltfile-check/"go.{mod,sum} "$HERE/tiltfile-check/"*.go | sha256sum | cut -c1-12)"
   BINARIES=(tiltfile-check); MINUTES=1; GOTC=local
 }
 build_tiltfile-check() {

@@ -16,15 +16,18 @@
  *   postgres/run         unix socket + postgres.log
  *   redis/               redis.pid, redis.log (+ AOF for dev)
  *   temporal/            temporal.pid, temporal.log (+ temporal.db for dev)
+ *   kube/                etcd + kube-apiserver, started on demand only (kube.ts)
  */
 import fs from 'node:fs';
 import type { InfraOptions } from './options';
 import { databaseUrl, startPostgres, stopPostgres } from './postgres';
 import { defaultLog } from './processes';
 import { startRedis, stopRedis } from './redis';
+import { stopKube } from './kube';
 import { startTemporal, stopTemporal } from './temporal';
 import { startTemporalServer, stopTemporalServer } from './temporal-server';
 
+export { KUBE_VERSION, startKube, type KubeServer } from './kube';
 export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
 export { resetDatabase } from './postgres';
 export { flushRedis } from './redis';
@@ -71,6 +74,6 @@ export async function startInfra(o: InfraOptions): Promise<Infra> {
 export async function stopInfra(o: InfraOptions): Promise<void> {
   const log = o.log ?? defaultLog;
   // Whichever Temporal server ran (each stops only what its pid file names), before its database.
-  await allOf([stopTemporal(o, log), stopTemporalServer(o, log), stopRedis(o, log)]);
+  await allOf([stopTemporal(o, log), stopTemporalServer(o, log), stopRedis(o, log), stopKube(o, log)]);
   await stopPostgres(o, log);
 }

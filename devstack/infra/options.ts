@@ -8,9 +8,13 @@ export interface InfraOptions {
   temporalPort: number;
   /** null: run the Temporal dev server headless (no Web UI). */
   temporalUiPort: number | null;
+  /** The Kubernetes API server (HTTPS) and its etcd (client port; the peer port is the next one): started only on demand (kube.ts). */
+  kubeApiPort: number;
+  etcdPort: number;
   /**
    * Test mode: PostgreSQL without fsync/synchronous_commit/full_page_writes,
-   * Redis without persistence and Temporal in memory (no SQLite file).
+   * Redis without persistence, Temporal in memory (no SQLite file), etcd
+   * without fsync and emptied at every start.
    * Never use for data you want to keep.
    */
   fast?: boolean;
@@ -37,6 +41,10 @@ function temporalFlavor(): TemporalFlavor {
 export const TOOLS = {
   temporal: path.join(REPO_ROOT, '.tools', 'bin', 'temporal'),
   testServer: path.join(REPO_ROOT, '.tools', 'bin', 'temporal-test-server'),
+  // Built from pinned Go modules by devstack/go-tools/build.sh (npm test runs it).
+  kubeApiserver: path.join(REPO_ROOT, '.tools', 'bin', 'kube-apiserver'),
+  etcd: path.join(REPO_ROOT, '.tools', 'bin', 'etcd'),
+  kubectl: path.join(REPO_ROOT, '.tools', 'bin', 'kubectl'),
 } as const;
 
 /**
@@ -56,6 +64,8 @@ export const DEV_INFRA_OPTIONS: InfraOptions = {
   temporalPort: 7233 + DEV_PORT_OFFSET,
   temporalUiPort: 8233 + DEV_PORT_OFFSET,
   temporal: temporalFlavor(),
+  kubeApiPort: 16443 + DEV_PORT_OFFSET,
+  etcdPort: 12379 + DEV_PORT_OFFSET,
 };
 
 /**
@@ -69,6 +79,8 @@ export const TEST_INFRA_OPTIONS: InfraOptions = {
   redisPort: 16380 + TEST_PORT_OFFSET,
   temporalPort: 17233 + TEST_PORT_OFFSET,
   temporalUiPort: null,
+  kubeApiPort: 16444 + TEST_PORT_OFFSET,
+  etcdPort: 12381 + TEST_PORT_OFFSET,
   fast: true,
   temporal: temporalFlavor(),
 };

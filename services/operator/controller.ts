@@ -143,7 +143,9 @@ export function startController(o: ControllerOptions): Controller {
           watchFrom(lastResourceVersion, mine).catch(() => void listAndWatch());
           return;
         }
-        if (!isKubeStatus(err, 410)) o.logger.warn({ err }, 'watch ended');
+        // 410: the resourceVersion was compacted away; events since then are only in a new list.
+        if (isKubeStatus(err, 410)) o.logger.info({ resourceVersion: lastResourceVersion }, 'watch expired (410 Gone): listing again');
+        else o.logger.warn({ err }, 'watch ended');
         rewatchTimer = setTimeout(() => void listAndWatch(), isKubeStatus(err, 410) ? 0 : (o.rewatchDelayMs ?? 1_000));
       },
     );

@@ -38,7 +38,7 @@ async function kube<T>(p: Promise<T>): Promise<T> {
 const iso = (v: unknown): string | null | undefined => (v instanceof Date ? v.toISOString() : (v as string | null | undefined));
 
 /** In-cluster configuration in a pod, ~/.kube/config (or KUBECONFIG) elsewhere: loadFromDefault picks. */
-export async function connectKube(o: { namespace?: string }): Promise<KubeClients> {
+export async function connectKube(o: { namespace?: string; watchTimeoutSeconds: number }): Promise<KubeClients> {
   const k8s = await loadClient();
   const kc = new k8s.KubeConfig();
   kc.loadFromDefault();
@@ -88,8 +88,8 @@ export async function connectKube(o: { namespace?: string }): Promise<KubeClient
       let controller: AbortController | undefined;
       controller = await watch.watch(
         path,
-        // The server ends the watch before the client's 30 s inactivity timeout; bookmarks keep resourceVersion fresh.
-        { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: 25 },
+        // The server ends the watch after timeoutSeconds (the controller resumes it); bookmarks keep resourceVersion fresh.
+        { resourceVersion, allowWatchBookmarks: true, timeoutSeconds: o.watchTimeoutSeconds },
         (type, obj) => {
           // An ERROR event carries a Status: 410 Gone when resourceVersion is too old.
           if (type === 'ERROR') return end(new KubeApiError(obj?.code ?? 500, obj?.message ?? 'watch error'));

@@ -259,7 +259,13 @@ export async function recordReconcileFailure(deps: Pick<ReconcileDeps, 'kube' | 
   const message = err instanceof Error ? err.message : String(err);
   const prev = obj.status?.conditions ?? [];
   const before = prev.find((c) => c.type === 'Ready');
-  if (before?.status === 'False' && before.reason === 'ReconcileFailed' && before.message === message && obj.status?.phase === phase) return;
+  // The same failure of the same generation: already said. A new generation failing alike is news (observedGeneration).
+  if (
+    before?.status === 'False' && before.reason === 'ReconcileFailed' && before.message === message &&
+    before.observedGeneration === obj.metadata.generation && obj.status?.phase === phase
+  ) {
+    return;
+  }
   const ready = condition(
     prev,
     { type: 'Ready', status: 'False', reason: 'ReconcileFailed', message, observedGeneration: obj.metadata.generation },

@@ -21,7 +21,7 @@ export interface OperatorDeps {
  */
 export function startOperatorService(cfg: Config<'operator'>, deps: Partial<OperatorDeps> = {}): Promise<RunningServer> {
   return startService('operator', cfg, async (kit) => {
-    const kube = deps.kube ?? (await connectKube({ namespace: cfg.OPERATOR_NAMESPACE }));
+    const kube = deps.kube ?? (await connectKube({ namespace: cfg.OPERATOR_NAMESPACE, watchTimeoutSeconds: cfg.KUBE_WATCH_TIMEOUT_SECONDS }));
     const catalog =
       deps.catalog ??
       createCatalogHttpApi({ catalogUrl: cfg.CATALOG_URL, authUrl: cfg.AUTH_URL, email: cfg.OPERATOR_EMAIL, password: cfg.OPERATOR_PASSWORD });

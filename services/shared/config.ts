@@ -224,6 +224,12 @@ export const schemas = {
     HOSTNAME: z.string().optional(),
     /** Every EventSale is reconciled at least this often, watch events or not. */
     RESYNC_SECONDS: z.coerce.number().int().positive().default(300),
+    /**
+     * The API server ends each watch after this long and the operator resumes it from the
+     * last resourceVersion seen (test/k8s shortens it, so a resumed watch meets an expired
+     * resourceVersion within seconds).
+     */
+    KUBE_WATCH_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(25),
   }),
   worker: z.object({
     ...common,

@@ -82,7 +82,7 @@ describe('Kubernetes client wrapper on the wire', () => {
     const { connectKube } = require(${JSON.stringify(COMPILED)});
     (async () => {
       const out = {};
-      const k = await connectKube({ namespace: 'shows' });
+      const k = await connectKube({ namespace: 'shows', watchTimeoutSeconds: 5 });
       const ref = { namespace: 'shows', name: 'gala' };
       out.list = await k.eventSales.list();
       out.missing = (await k.eventSales.get({ namespace: 'shows', name: 'missing' })) ?? null;
@@ -130,6 +130,7 @@ describe('Kubernetes client wrapper on the wire', () => {
     expect(JSON.parse(statusPatch.body)).toEqual({ metadata: { resourceVersion: '5' }, status: { phase: 'OnSale' } });
     const watch = seen.find((s) => s.url.includes('watch=true'))!;
     expect(new URL(watch.url, 'http://stub').searchParams.get('resourceVersion')).toBe('7');
+    expect(new URL(watch.url, 'http://stub').searchParams.get('timeoutSeconds')).toBe('5');
     // MicroTime: six fractional digits, as the API server parses it.
     const replaced = JSON.parse(byPath('PUT', '/apis/coordination.k8s.io/v1/namespaces/ops/leases/eventsale-operator').body);
     expect(replaced.metadata.resourceVersion).toBe('1');

@@ -1,55 +1,16 @@
 /**
  * What can be checked here of the kind dev loop without Docker or a cluster:
- * the Tiltfile, the Dockerfile and the kind config agree with the manifests
- * (image name, resource names, forwarded ports, the entry points the image
- * contains, the Kubernetes version of the node image).
+ * the Dockerfile and the kind config agree with the manifests (the entry
+ * points the image contains, the Kubernetes version of the node image). The
+ * Tiltfile is evaluated in tiltfile.test.ts.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { KIND } from '../../charts/environment';
-import { deployments, entryOf, find, objectsOf } from './manifests';
+import { deployments, entryOf, objectsOf } from './manifests';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
-
-describe('Tiltfile', () => {
-  const tiltfile = read('Tiltfile');
-  const objects = objectsOf('kind');
-  const workloads = objects.filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind)).map((o) => o.metadata.name);
-
-  it('builds the image the kind manifests run', () => {
-    const repository = KIND.image.split(':')[0]!;
-    expect(tiltfile).toContain(`docker_build(\n    '${repository}'`);
-    for (const d of deployments(objects).filter((x) => x.spec.template.spec.containers[0].image.startsWith(repository))) {
-      expect(d.spec.template.spec.containers[0].image).toBe(KIND.image);
-    }
-  });
-
-  it('names only workloads that exist, in the order databases → Temporal → schema job → services', () => {
-    const named = [...tiltfile.matchAll(/k8s_resource\('([\w-]+)'/g)].map((m) => m[1]!);
-    expect(named.length).toBeGreaterThan(3);
-    for (const n of named) expect(workloads).toContain(n);
-    expect(tiltfile).toMatch(/k8s_resource\('temporal', resource_deps=\['postgres'\]/);
-    expect(tiltfile).toMatch(/k8s_resource\('temporal-setup', resource_deps=\['temporal'\]/);
-    expect(tiltfile).toMatch(/resource_deps=\['postgres', 'redis', 'temporal-setup'\]/);
-  });
-
-  it('forwards the gateway and the Temporal UI to the ports the pods listen on', () => {
-    const gateway = find(objects, 'Deployment', 'gateway').spec.template.spec.containers[0];
-    expect(tiltfile).toContain(`'${gateway.ports[0].containerPort}:${gateway.ports[0].containerPort}'`);
-    const temporal = find(objects, 'StatefulSet', 'temporal').spec.template.spec.containers[0];
-    const ui = temporal.ports.find((p: { name: string }) => p.name === 'ui').containerPort;
-    expect(tiltfile).toContain(`port_forwards=['${ui}:${ui}']`);
-  });
-
-  it('re-synthesizes when the charts, the app entry or the config contract change', () => {
-    for (const watched of ['charts', 'cdk8s', 'services/shared/config.ts']) {
-      expect(tiltfile).toContain(`watch_file('${watched}')`);
-      expect(fs.existsSync(path.join(ROOT, watched))).toBe(true);
-    }
-  });
-});
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');

@@ -7,48 +7,26 @@
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { completeHelmChart, HELM_CHART_NAME } from '../../cdk8s/helm-chart';
+import { HELM, synthHelmChart, type HelmChart } from './helm-chart';
 import { objectsOf, type Obj } from './manifests';
-
-const ROOT = path.resolve(__dirname, '../..');
-const HELM = path.join(ROOT, '.tools', 'bin', 'helm');
-const CDK8S = path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
 
 const key = (o: Obj) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 describe('Helm chart', () => {
-  let dir = '';
-  let chart = '';
+  let chart: HelmChart;
 
   beforeAll(() => {
-    if (!fs.existsSync(HELM)) throw new Error(`${HELM} is missing: devstack/install-tools.sh builds it (npm test runs it)`);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketing-helm-'));
-    chart = path.join(dir, HELM_CHART_NAME);
-    // The real CLI path of `npm run synth:helm` (it runs dist/cdk8s/main.js, built before the tests).
-    execFileSync(process.execPath, [CDK8S, 'synth', '--format', 'helm', '--chart-version', '0.1.0', '--output', chart], {
-      cwd: ROOT,
-      env: { ...process.env, TICKETING_HELM: '1' },
-      stdio: 'pipe',
-    });
-    completeHelmChart(chart);
+    chart = synthHelmChart();
   }, 60_000);
 
-  afterAll(() => {
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => chart?.remove());
 
-  function template(...args: string[]): Obj[] {
-    const out = execFileSync(HELM, ['template', 'ticketing', chart, '--namespace', 'ticketing', ...args], { encoding: 'utf8' });
-    return YAML.parseAllDocuments(out)
-      .map((d) => d.toJSON() as Obj | null)
-      .filter((o): o is Obj => Boolean(o));
-  }
+  const template = (...args: string[]) => chart.template(...args);
 
   it('passes helm lint', () => {
-    expect(() => execFileSync(HELM, ['lint', chart], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+    expect(() => execFileSync(HELM, ['lint', chart.dir], { encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
   });
 
   it('renders, with its default values, exactly the plain production objects (but the Namespace)', () => {
@@ -60,7 +38,7 @@ describe('Helm chart', () => {
   });
 
   it('takes its documented values: image, ingress host and class, release namespace', () => {
-    const values = YAML.parse(fs.readFileSync(path.join(chart, 'values.yaml'), 'utf8'));
+    const values = YAML.parse(fs.readFileSync(path.join(chart.dir, 'values.yaml'), 'utf8'));
     expect(Object.keys(values).sort()).toEqual(['image', 'ingress']);
     const rendered = template(
       '--namespace', 'tickets-staging',

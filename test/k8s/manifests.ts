@@ -66,3 +66,15 @@ export function entryOf(container: any): string | undefined {
   const argv: string[] = [...(container.command ?? []), ...(container.args ?? [])];
   return argv[0] === 'node' ? argv.find((a) => a.endsWith('.js')) : undefined;
 }
+
+/** The namespaced objects (no Namespace, no CRD), moved into namespace `ns`, as `kubectl apply -n` or `helm --namespace` would place them. */
+export function intoNamespace(objects: Obj[], ns: string): Obj[] {
+  return objects
+    .filter((o) => o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition')
+    .map((o) => {
+      const copy = structuredClone(o) as Obj & { subjects?: { namespace?: string }[] };
+      if (copy.metadata.namespace) copy.metadata.namespace = ns;
+      for (const s of copy.subjects ?? []) if (s.namespace) s.namespace = ns;
+      return copy;
+    });
+}

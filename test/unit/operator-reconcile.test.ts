@@ -298,6 +298,18 @@ describe('EventSale reconcile', () => {
     expect(kube.peek(ref)).toBeUndefined();
   });
 
+  test('a failure is written once per generation: the same failure after a spec change is reported for the new one', async () => {
+    const { kube, deps } = setup();
+    const failure = new Error('connect ECONNREFUSED catalog');
+    await recordReconcileFailure(deps, ref, failure);
+    await recordReconcileFailure(deps, ref, failure);
+    expect(kube.calls.filter((c) => c.op === 'patchStatus')).toHaveLength(1);
+    kube.updateSpec(ref, (s) => (s.event.title = 'Renamed'));
+    await recordReconcileFailure(deps, ref, failure);
+    expect(kube.calls.filter((c) => c.op === 'patchStatus')).toHaveLength(2);
+    expect(kube.peek(ref)!.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ reason: 'ReconcileFailed', observedGeneration: 2 });
+  });
+
   test('a 409 on the status patch is retried with a fresh read, and succeeds', async () => {
     const { kube, catalog, reconcile } = setup();
     kube.fail('patchStatus', 409);

@@ -1,0 +1,186 @@
+/**
+ * The Tiltfile, evaluated: Tilt itself cannot be built here (its Go module is
+ * refused by the module proxy: devstack/go-tools/README.md), so
+ * tiltfile-check runs it (the Starlark interpreter and dialect Tilt uses, the
+ * Tiltfile API it calls, Tilt's grouping of objects into resources) with its
+ * synth local() fed the kind manifests the charts synthesize. What it
+ * declares is checked against the charts: the resources, their dependency
+ * order, port forwards and live-update rules. Tiltfiles with a planted mistake
+ * show the evaluator refusing what Tilt would refuse.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../cdk8s/app';
+import { SERVICE_PORTS } from '../../contracts/platform';
+import { KIND } from '../../charts/environment';
+import { deployedUnits, unitEnv } from '../../charts/service-env';
+import { REPO_ROOT } from '../../services/shared/repo-root';
+import { find, objectsOf } from './manifests';
+
+const EVALUATOR = path.join(REPO_ROOT, '.tools', 'bin', 'tiltfile-check');
+const CONTEXT = 'kind-ticketing';
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job'];
+
+interface Step { step: 'fall_back_on' | 'sync' | 'run'; paths?: string[]; local?: string; remote?: string; command?: string; triggers?: string[] }
+interface TiltResult {
+  allow_k8s_contexts: string[];
+  watch_files: string[];
+  local_commands: string[];
+  images: { ref: string; target?: string; only?: string[]; live_update: Step[] }[];
+  resources: { name: string; workload?: string; objects: string[]; images?: string[]; resource_deps?: string[]; port_forwards?: { local: number; container: number }[] }[];
+  object_count: number;
+  warnings: string[];
+}
+
+let tmp = '';
+let manifests = '';
+
+/** Runs the evaluator on a Tiltfile, its local() synth stubbed with the kind manifests. */
+function evaluate(tiltfile: string, context = CONTEXT) {
+  if (!fs.existsSync(EVALUATOR)) throw new Error(`${EVALUATOR} is missing: devstack/go-tools/build.sh tiltfile-check builds it (npm test does)`);
+  const r = spawnSync(EVALUATOR, ['-f', tiltfile, '--context', context, '--no-exec', '--stub-local', `npm run --silent synth=${manifests}`], { encoding: 'utf8' });
+  return { code: r.status, stderr: r.stderr, result: r.status === 0 ? (JSON.parse(r.stdout) as TiltResult) : undefined };
+}
+
+/** A Tiltfile with `text` in a folder that mirrors the repository (symlinks), so its paths resolve as in the real one. */
+function mirrorWith(text: string): string {
+  const dir = fs.mkdtempSync(path.join(tmp, 'mirror-'));
+  for (const entry of fs.readdirSync(REPO_ROOT)) if (entry !== 'Tiltfile' && entry !== '.git') fs.symlinkSync(path.join(REPO_ROOT, entry), path.join(dir, entry));
+  fs.writeFileSync(path.join(dir, 'Tiltfile'), text);
+  return path.join(dir, 'Tiltfile');
+}
+
+let tilt: TiltResult;
+const resource = (name: string) => tilt.resources.find((r) => r.name === name)!;
+/** Every resource `name` waits for, directly or through others. */
+function dependencies(name: string, seen = new Set<string>()): Set<string> {
+  for (const d of resource(name).resource_deps ?? []) if (!seen.has(d)) dependencies(d, seen.add(d));
+  return seen;
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketing-tiltfile-'));
+  // What the Tiltfile's local() prints: `npm run synth`'s kind files, in order, each followed by ---.
+  const out = path.join(tmp, 'synth');
+  buildApp(KIND, out).synth();
+  manifests = path.join(tmp, 'kind-manifests.yaml');
+  fs.writeFileSync(manifests, fs.readdirSync(out).sort().map((f) => `${fs.readFileSync(path.join(out, f), 'utf8')}---\n`).join(''));
+  const r = evaluate(path.join(REPO_ROOT, 'Tiltfile'));
+  if (!r.result) throw new Error(`tiltfile-check refused the Tiltfile (exit ${r.code}):\n${r.stderr}`);
+  tilt = r.result;
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('the Tiltfile, evaluated', () => {
+  const objects = objectsOf('kind');
+  const workloads = objects.filter((o) => WORKLOAD_KINDS.includes(o.kind)).map((o) => o.metadata.name);
+
+  it('runs only against the kind cluster it allows', () => {
+    expect(tilt.allow_k8s_contexts).toEqual([CONTEXT]);
+    const elsewhere = evaluate(path.join(REPO_ROOT, 'Tiltfile'), 'prod-cluster');
+    expect(elsewhere.code).toBe(5);
+    expect(elsewhere.stderr).toMatch(/"prod-cluster" is neither a local cluster nor in allow_k8s_contexts/);
+  });
+
+  it('re-synthesizes the manifests when the charts, the app entry, the CRD or the config contract change', () => {
+    expect(tilt.local_commands).toEqual([expect.stringMatching(/^npm run --silent synth /)]);
+    for (const watched of ['charts', 'cdk8s', 'contracts', 'services/shared/config.ts', 'services/operator/crd.ts']) expect(tilt.watch_files).toContain(watched);
+  });
+
+  it('makes one resource per workload and puts every other object in exactly one resource', () => {
+    expect(tilt.resources.map((r) => r.name).sort()).toEqual([...workloads, 'cluster-setup'].sort());
+    const claimed = tilt.resources.flatMap((r) => r.objects);
+    expect(new Set(claimed).size).toBe(claimed.length);
+    expect(claimed).toHaveLength(objects.length);
+    expect(tilt.object_count).toBe(objects.length);
+    // What every workload needs first: the namespace, the CRD, the Secrets.
+    expect(resource('cluster-setup').objects).toEqual(
+      expect.arrayContaining(['ticketing:namespace', 'eventsales.ticketing.example.com:customresourcedefinition', 'ticketing-secrets:secret:ticketing']),
+    );
+    expect(tilt.warnings).toEqual([]);
+  });
+
+  it('starts each unit after the cluster set-up and the stores and Temporal set-up its configuration names', () => {
+    for (const name of workloads) expect([name, [...dependencies(name)].includes('cluster-setup')]).toEqual([name, true]);
+    expect(dependencies('temporal-setup')).toContain('temporal');
+    // kind's Temporal is the dev server on its own volume: waiting for PostgreSQL would only hide a missing dependency of the units.
+    expect(KIND.temporal).toBe('dev-server');
+    expect([...dependencies('temporal')]).toEqual(['cluster-setup']);
+    for (const unit of deployedUnits(KIND)) {
+      const needs = [...unitEnv(unit, KIND).dependsOn].flatMap((d) => (d === 'temporal' ? ['temporal-setup'] : d === 'postgres' || d === 'redis' ? [d] : []));
+      expect([unit.name, [...dependencies(unit.name)].filter((d) => needs.includes(d)).sort()]).toEqual([unit.name, needs.sort()]);
+    }
+  });
+
+  it('forwards the gateway and the Temporal UI from the ports the README names to those the pods listen on', () => {
+    expect(tilt.resources.filter((r) => r.port_forwards?.length).map((r) => r.name).sort()).toEqual(['gateway', 'temporal']);
+    const gateway = find(objects, 'Deployment', 'gateway').spec.template.spec.containers[0].ports[0].containerPort;
+    expect(resource('gateway').port_forwards).toEqual([{ local: SERVICE_PORTS.gateway, container: gateway }]);
+    const ui = find(objects, 'StatefulSet', 'temporal').spec.template.spec.containers[0].ports.find((p: { name: string }) => p.name === 'ui').containerPort;
+    expect(resource('temporal').port_forwards).toEqual([{ local: 8233, container: ui }]);
+  });
+
+  it('live-updates the one image every app workload runs: package changes rebuild it, sources sync into /app and recompile there', () => {
+    const repository = KIND.image.split(':')[0]!;
+    expect(tilt.images.map((i) => [i.ref, i.target])).toEqual([[repository, 'dev']]);
+    const appWorkloads = objects.filter((o) => o.kind === 'Deployment' && o.spec.template.spec.containers[0].image === KIND.image);
+    expect(tilt.resources.filter((r) => r.images?.includes(repository)).map((r) => r.name).sort()).toEqual(appWorkloads.map((o) => o.metadata.name).sort());
+
+    const steps = tilt.images[0]!.live_update;
+    expect(steps[0]).toMatchObject({ step: 'fall_back_on', paths: expect.arrayContaining(['package.json', 'package-lock.json']) });
+    const syncs = steps.filter((s) => s.step === 'sync');
+    const compiled = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
+    const workdir = dockerWorkdir('dev');
+    for (const s of syncs) {
+      expect(compiled).toContain(s.local);
+      expect(s.remote).toBe(`${workdir}/${s.local}`);
+    }
+    const run = steps.find((s) => s.step === 'run')!;
+    expect(run.command).toMatch(/tsc -p tsconfig\.build\.json/);
+    expect(run.command).toMatch(/node dist\/services\/worker\/bundle\.js/);
+    expect(run.triggers!.sort()).toEqual(syncs.map((s) => s.local).sort());
+    // The synced dist/ reaches the running process only if node restarts on it and the container may be written.
+    for (const o of appWorkloads) {
+      const c = o.spec.template.spec.containers[0];
+      expect([o.metadata.name, c.command.slice(0, 2), c.securityContext.readOnlyRootFilesystem]).toEqual([o.metadata.name, ['node', '--watch'], false]);
+    }
+  });
+});
+
+describe('a Tiltfile with a planted mistake is refused, as Tilt would refuse it', () => {
+  const real = () => fs.readFileSync(path.join(REPO_ROOT, 'Tiltfile'), 'utf8');
+  const PLANTS: [string, [string, string], RegExp][] = [
+    ['a workload that does not exist', ["k8s_resource('redis',", "k8s_resource('rediss',"], /no workload named "rediss"/],
+    ['a dependency on an unknown resource', ["resource_deps=['cluster-setup'], port_forwards", "resource_deps=['cluster-setupp'], port_forwards"], /depends on unknown resource "cluster-setupp"/],
+    ['a dependency cycle', ["k8s_resource('postgres', resource_deps=['cluster-setup']", "k8s_resource('postgres', resource_deps=['worker']"], /cycle: postgres -> worker -> postgres/],
+    ['a sync of a folder the build does not send', ["sync('contracts', '/app/contracts'),", "sync('test', '/app/test'),"], /"test" is not in only=/],
+    ['a relative container path', ["sync('services', '/app/services'),", "sync('services', 'app/services'),"], /container path must be absolute/],
+    ['live_update steps out of order', ['        fall_back_on([', "        run('true'), fall_back_on(["], /fall_back_on after a later kind of step/],
+    ['an argument Tilt does not take', ['quiet=True,', 'quiet=True, silent=True,'], /unexpected keyword argument "silent"/],
+  ];
+
+  it.each(PLANTS)('%s', (_what, [from, to], message) => {
+    const text = real();
+    expect(text).toContain(from);
+    const r = evaluate(mirrorWith(text.replace(from, to)));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+/** The WORKDIR of a Dockerfile stage (following its FROM chain). */
+function dockerWorkdir(stage: string): string {
+  const text = fs.readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+  const stages = new Map<string, { from: string; workdir?: string }>();
+  let current = '';
+  for (const line of text.split('\n')) {
+    const from = /^FROM (\S+)(?: AS (\S+))?/.exec(line);
+    if (from) stages.set((current = from[2] ?? from[1]!), { from: from[1]! });
+    const workdir = /^WORKDIR (\S+)/.exec(line);
+    if (workdir) stages.get(current)!.workdir = workdir[1]!;
+  }
+  for (let s = stages.get(stage); s; s = stages.get(s.from)) if (s.workdir) return s.workdir;
+  throw new Error(`Dockerfile: stage ${stage} has no WORKDIR`);
+}
