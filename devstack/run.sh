@@ -56,6 +56,8 @@ case "$cmd" in
     # (dist/workflow-bundle.js from services/worker/bundle.ts).
     npm run typecheck
     npm run build
+    # The web app's pure logic (seat-map geometry, money, offline check-in...) in vitest.
+    npm run web:test
     exec npx jest "$@"
     ;;
   *)
