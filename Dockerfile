@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every unit; the Deployment's command picks the entry:
 #   node dist/services/<name>/main.js
-# Stages: deps (production node_modules) · build (all deps, tsc, workflow bundle)
+# Stages: deps (production node_modules) · build (all deps, tsc, workflow bundle, web app)
 #         · dev (Tilt's live-update target) · runtime (default: dist + production deps only).
 
 FROM node:20-slim AS deps
@@ -22,6 +22,8 @@ COPY charts charts
 COPY cdk8s cdk8s
 COPY devstack devstack
 COPY bench bench
+# The web app (Vite): npm run build writes it to dist/web, which the gateway serves at /.
+COPY web web
 RUN npm run build
 
 # Tilt's target on kind: sources and compiler stay, owned by the non-root user,

@@ -13,6 +13,7 @@ import { createServiceApp, finishApp, keepAliveAgent, problemResponder } from '.
 import type { Logger } from '../shared/logger';
 import { apiLane, type LaneRoute, type Step } from '../shared/api-lane';
 import { openApiDocument } from './openapi';
+import { webApp } from './web-app';
 import type { createRateLimits } from './rate-limits';
 import { expressPath, ROUTES, type Access, type Upstream } from './routes';
 
@@ -27,6 +28,8 @@ export interface GatewayDeps {
   upstreamTimeoutMs: number;
   /** Express "trust proxy": which hops' X-Forwarded-For to believe for the client address. */
   trustProxy: string | number | boolean;
+  /** The built web app's folder, served at / (web-app.ts); none there, no app. */
+  webAppDir: string;
   logger: Logger;
 }
 
@@ -70,9 +73,10 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
   // Every request, API or not: security headers, CORS, who calls, limits, body size.
   const common: Step[] = [
     helmet({
-      // The API answers JSON; only /docs serves a page (Swagger UI with its inline styles).
+      // The API answers JSON; the pages are /docs (Swagger UI with its inline styles) and the web
+      // app at / (its tickets' QR codes are fetched with the bearer token and shown from blob: URLs).
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
+        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
       },
     }),
     cors({
@@ -109,6 +113,7 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
     res.json(document);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'Ticketing API' }));
+  app.use(webApp(d.webAppDir, d.logger));
 
   // Enough sockets that quick calls (queue polls, seat maps) never wait behind slow ones (holds
   // waiting their turn at Temporal) for a free socket; each service bounds its own work.

@@ -22,6 +22,7 @@ export function startGatewayService(cfg: Config<'gateway'>): Promise<RunningServ
       maxBodyBytes: cfg.MAX_BODY_BYTES,
       upstreamTimeoutMs: cfg.UPSTREAM_TIMEOUT_MS,
       trustProxy: cfg.TRUST_PROXY,
+      webAppDir: cfg.WEB_APP_DIR,
     }),
   );
 }

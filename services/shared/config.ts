@@ -91,6 +91,11 @@ export const schemas = {
       .default('loopback')
       .transform((v): string | number | boolean => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    /**
+     * The built web app served at / (npm run build writes it to dist/web). Relative to the working
+     * directory: the repository root locally and in tests, /app in the image.
+     */
+    WEB_APP_DIR: z.string().min(1).default('dist/web'),
   }),
   auth: z.object({
     ...base,
