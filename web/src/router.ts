@@ -31,12 +31,13 @@ export function useLocation(): { path: string; query: URLSearchParams } {
 
 /** "/events/:id" against "/events/42" → { id: "42" }; undefined when it does not match. */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
-  const p = pattern.split('/');
-  const s = path.replace(/\/+$/, '').split('/');
-  if (p.length !== s.length && !(pattern === '/' && path === '/')) return undefined;
+  const parts = (s: string) => s.replace(/\/+$/, '').split('/');
+  const p = parts(pattern);
+  const s = parts(path);
+  if (p.length !== s.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
-    if (p[i]!.startsWith(':')) params[p[i]!.slice(1)] = decodeURIComponent(s[i] ?? '');
+    if (p[i]!.startsWith(':')) params[p[i]!.slice(1)] = decodeURIComponent(s[i]!);
     else if (p[i] !== s[i]) return undefined;
   }
   return params;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layoutHall, neighbour, PITCH, seatAt, type SeatPlace } from './seat-layout';
+import { fitToWidth, layoutHall, neighbour, PITCH, seatAt, type SeatPlace } from './seat-layout';
 
 const hall = (sections: [string, number[]][]): SeatPlace[] =>
   sections.flatMap(([section, rows]) =>
@@ -80,5 +80,12 @@ describe('neighbour', () => {
   it('crosses into the next section side by side at the end of a row', () => {
     // A's first row and B's only row share a line: B sits to A's right.
     expect(seats[neighbour(l, 2, 'right')]).toMatchObject({ section: 'B', number: 1 });
+  });
+});
+
+describe('fitToWidth', () => {
+  it('scales a wide hall down to the box and centres a small one at most 2.5x', () => {
+    expect(fitToWidth({ width: 1000 }, 500)).toEqual({ scale: 0.5, offsetX: 0 });
+    expect(fitToWidth({ width: 100 }, 1000)).toEqual({ scale: 2.5, offsetX: 375 });
   });
 });

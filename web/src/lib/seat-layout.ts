@@ -132,6 +132,15 @@ export function layoutHall(seats: readonly SeatPlace[]): HallLayout {
   return { width, height, xs, ys, seatSize: SEAT_SIZE, sections: boxes, stage, lines, lineOf };
 }
 
+/** Small halls are drawn larger, but not so large that a 20-seat hall fills a desktop screen. */
+export const MAX_SCALE = 2.5;
+
+/** How a hall fits a box `cssWidth` pixels wide: pixels per layout unit, and the left margin that centres it. */
+export function fitToWidth(layout: Pick<HallLayout, 'width'>, cssWidth: number): { scale: number; offsetX: number } {
+  const scale = Math.min(MAX_SCALE, cssWidth / layout.width);
+  return { scale, offsetX: (cssWidth - layout.width * scale) / 2 };
+}
+
 /** The seat drawn at (x, y) in layout units, if any. */
 export function seatAt(layout: HallLayout, x: number, y: number): number | undefined {
   const half = PITCH / 2;

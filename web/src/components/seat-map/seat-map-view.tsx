@@ -1,12 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SeatMapModel } from '../../api/seat-map';
 import { formatMoney } from '../../lib/money';
-import { neighbour, seatAt, type Direction } from '../../lib/seat-layout';
+import { fitToWidth, neighbour, seatAt, type Direction } from '../../lib/seat-layout';
 import { drawHall, PICKED_COLOUR, TAKEN_COLOUR, TIER_COLOURS } from './draw';
 
 const KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down', Home: 'home', End: 'end' };
-/** Small halls are drawn larger, but not so large that a 20-seat hall fills a desktop screen. */
-const MAX_SCALE = 2.5;
 
 /** "Section A, row 3, seat 12, VIP, 120.00 EUR, available": what a screen reader says for a seat. */
 export function seatLabel(model: SeatMapModel, i: number, picked: boolean): string {
@@ -42,8 +40,7 @@ export function SeatMapView({ model, picked, onToggle }: SeatMapViewProps) {
     return Int32Array.from(model.seats, (s) => byName.get(s.tier) ?? 0);
   }, [model]);
 
-  const scale = width ? Math.min(MAX_SCALE, width / layout.width) : 0;
-  const offsetX = width ? (width - layout.width * scale) / 2 : 0;
+  const { scale, offsetX } = width ? fitToWidth(layout, width) : { scale: 0, offsetX: 0 };
 
   // Follow the container's width.
   useEffect(() => {
