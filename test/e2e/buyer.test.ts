@@ -2,12 +2,12 @@ import type { Browser, Page } from 'playwright-core';
 import type { SignedIn } from '../../services/devstack/api-client';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';
-import { launchBrowser, openPage, screenshot, signInThroughUi, type TestPage } from './support/browser';
+import { launchBrowser, openPage, screenshot, signInThroughUi, waitForLoadedImages, waitForTextChange, type TestPage } from './support/browser';
+import { PASSWORD } from './support/journeys';
 import { clickSeat, currentSeat, seatMap } from './support/seat-map';
 
 jest.setTimeout(120_000);
 
-const PASSWORD = 'Correct-horse-42'; // test/support/stack.ts gives every test account this password
 
 let stack: Stack;
 let browser: Browser;
@@ -91,10 +91,8 @@ describe('the buyer web app', () => {
     await p.getByText('Paid: your tickets are ready').waitFor();
     const tickets = p.getByTestId('ticket');
     await expect(tickets.count()).resolves.toBe(2);
-    for (const qr of await p.getByRole('img', { name: /QR code of the ticket/ }).all()) {
-      await qr.waitFor();
-      await p.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await qr.elementHandle());
-    }
+    // Both QR codes loaded (fetched with the bearer token, shown from blob: URLs under the app's CSP).
+    await waitForLoadedImages(p, 'img.qr', 2);
     await expect(p.getByRole('img', { name: /QR code of the ticket/ }).count()).resolves.toBe(2);
     await expect(p.getByRole('button', { name: /Download PDF/ }).count()).resolves.toBe(2);
     await screenshot(p, 'buyer-tickets');
@@ -124,7 +122,7 @@ describe('the buyer web app', () => {
     await expect(p.getByRole('alert').filter({ hasText: 'Your card was declined' }).textContent()).resolves.toContain('your seats are still held');
     // The countdown is still there and still running.
     const before = await countdown.textContent();
-    await p.waitForFunction((t) => document.querySelector('[data-testid=countdown]')?.textContent !== t, before);
+    await waitForTextChange(p, '[data-testid=countdown]', before);
     await screenshot(p, 'buyer-declined');
     const reservations = await stack.api.expect(200, 'GET', '/api/v1/reservations', { token: buyer.token });
     expect(reservations.items[0].status).toBe('active');

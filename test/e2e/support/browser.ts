@@ -54,3 +54,23 @@ export async function signInThroughUi(page: Page, email: string, password: strin
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
 }
+
+// Page functions run in the browser; this project's test tsconfig has no DOM types, so they reach the
+// document through globalThis. (A string predicate would be eval'd, which the app's CSP forbids.)
+type Doc = { querySelectorAll(s: string): ArrayLike<any>; querySelector(s: string): any };
+
+/** Waits until at least `count` images matching `selector` have loaded. */
+export async function waitForLoadedImages(page: Page, selector: string, count: number) {
+  await page.waitForFunction(
+    ({ selector, count }) => {
+      const d = (globalThis as unknown as { document: Doc }).document;
+      return Array.from(d.querySelectorAll(selector)).filter((i) => i.complete && i.naturalWidth > 0).length >= count;
+    },
+    { selector, count },
+  );
+}
+
+/** Waits until the text of the element matching `selector` is no longer `text`. */
+export async function waitForTextChange(page: Page, selector: string, text: string | null) {
+  await page.waitForFunction(({ selector, text }) => (globalThis as unknown as { document: Doc }).document.querySelector(selector)?.textContent !== text, { selector, text });
+}

@@ -138,9 +138,13 @@ function buildModel(sessionId: string, first: Snapshot, close: () => void) {
   };
   resync(first);
 
+  const layoutStart = performance.now();
+  const layout = layoutHall(seats);
+  performance.measure('seat-map-layout', { start: layoutStart, end: performance.now(), detail: { seats: seats.length } });
+
   return {
     seats,
-    layout: layoutHall(seats),
+    layout,
     tiers,
     status: (i: number) => STATUSES[status[i]!]!,
     indexOf: (seatId: string) => index.get(seatId),

@@ -23,6 +23,7 @@ export function HallPreview({ seats, label }: { seats: readonly SeatPlace[]; lab
     ctx.fillStyle = '#374151';
     ctx.font = '600 10px system-ui, sans-serif';
     ctx.textAlign = 'center';
+    ctx.fillText('STAGE', layout.stage.x + layout.stage.width / 2, layout.stage.y + layout.stage.height / 2 + 4);
     for (const b of layout.sections) ctx.fillText(b.name, b.x + b.width / 2, b.y + 10, b.width + 20);
     const colours = ['#0f766e', '#7b2cbf', '#c2410c', '#1d4ed8'];
     const section = new Map(layout.sections.map((b, k) => [b.name, k]));

@@ -34,6 +34,12 @@ export function base64urlToBytes(s: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+export function bytesToBase64url(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /** The code's parts, or undefined when it is not a ticket code of this platform. */
 export function parseTicketCode(code: string): (TicketClaims & { body: string; signature: string }) | undefined {
   const parts = code.trim().split('.');
@@ -50,11 +56,14 @@ export async function createCodeVerifier(kit: VerificationKey): Promise<(code: s
   return async (code) => {
     const parsed = parseTicketCode(code);
     if (!parsed) return { ok: false, reason: 'malformed' };
-    // WebCrypto's verify compares in constant time.
-    const valid = await crypto.subtle.verify('HMAC', key, base64urlToBytes(parsed.signature), new TextEncoder().encode(parsed.body));
-    if (!valid) return { ok: false, reason: 'bad-signature' };
-    // Signed, but for another event: this door's kit cannot vouch for it.
+    // Another event's code is signed with that event's key, which this door does not hold: say which it is.
     if (parsed.eventId !== kit.eventId) return { ok: false, reason: 'other-event' };
+    const signature = base64urlToBytes(parsed.signature);
+    // Only the canonical spelling: the last character's padding bits may not vary, as the server compares the text too.
+    if (bytesToBase64url(signature) !== parsed.signature) return { ok: false, reason: 'bad-signature' };
+    // WebCrypto's verify compares in constant time.
+    const valid = await crypto.subtle.verify('HMAC', key, signature, new TextEncoder().encode(parsed.body));
+    if (!valid) return { ok: false, reason: 'bad-signature' };
     return { ok: true, ticketId: parsed.ticketId, eventId: parsed.eventId, sessionId: parsed.sessionId };
   };
 }

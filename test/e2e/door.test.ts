@@ -1,0 +1,85 @@
+import type { Browser } from 'playwright-core';
+import { smallSession } from '../support/catalog';
+import { startStack, type Stack } from '../support/stack';
+import { launchBrowser, openPage, screenshot, signInThroughUi } from './support/browser';
+import { paidBooking, PASSWORD } from './support/journeys';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('the door web app', () => {
+  it('admits a ticket, calls its second scan already admitted, refuses a forged code, and admits offline then syncs', async () => {
+    const organizer = await stack.newUserWithRole('organizer');
+    const session = await smallSession(stack.api, organizer.token);
+    const { title } = await stack.api.expect(200, 'GET', `/api/v1/events/${session.eventId}`);
+    const buyer = await stack.newCustomer('door-buyer');
+    const seats = session.seats.filter((s) => s.section === 'Front').slice(0, 2);
+    const { tickets } = await paidBooking(stack, buyer, session.sessionId, seats.map((s) => s.seatId));
+    const [first, second] = tickets as unknown as [{ code: string }, { code: string }];
+    const staff = await stack.newUserWithRole('staff');
+
+    const { page, errors } = await openPage(browser, stack.api.baseUrl, { width: 375, height: 800 });
+    await signInThroughUi(page, staff.user.email, PASSWORD, '/door');
+    await page.getByRole('button', { name: `Scan tickets for ${title}` }).click();
+    await page.getByLabel('Door name').fill('North');
+    const code = page.getByLabel('Ticket code');
+    const result = page.getByTestId('door-result');
+    const check = async (c: string) => {
+      await code.fill(c);
+      await page.getByRole('button', { name: 'Check ticket' }).click();
+    };
+
+    await check(first.code);
+    await result.filter({ hasText: 'Admitted' }).waitFor();
+    await expect(result.getAttribute('class')).resolves.toContain('door-admitted');
+    await expect(result.textContent()).resolves.toMatch(/Section Front, row A, seat \d/);
+    await screenshot(page, 'door-admitted-375px');
+
+    await check(first.code);
+    await result.filter({ hasText: 'Already admitted' }).waitFor();
+    await expect(result.getAttribute('class')).resolves.toContain('door-already');
+    await expect(result.textContent()).resolves.toMatch(/First scanned at .+ at door North/);
+    await screenshot(page, 'door-already-375px');
+
+    // One character of the signature changed (not the last: its low bits are padding).
+    const at = second.code.length - 10;
+    const forged = `${second.code.slice(0, at)}${second.code[at] === 'A' ? 'B' : 'A'}${second.code.slice(at + 1)}`;
+    await check(forged);
+    await result.filter({ hasText: 'Not valid' }).waitFor();
+    await expect(result.textContent()).resolves.toContain('Forged or altered code');
+    await expect(result.getAttribute('class')).resolves.toContain('door-invalid');
+
+    // Offline: the kit (fetched when the door opened) checks the signature in the browser.
+    const sync = page.getByTestId('sync-state');
+    await sync.filter({ hasText: 'Offline kit ready' }).waitFor();
+    await page.getByLabel('Work offline').check();
+    await check(second.code);
+    await result.filter({ hasText: 'Admitted' }).waitFor();
+    await expect(result.textContent()).resolves.toContain('Checked offline');
+    await sync.filter({ hasText: '1 admission waiting to sync' }).waitFor();
+    await check(second.code);
+    await result.filter({ hasText: 'Already admitted' }).waitFor();
+    await check(forged);
+    await result.filter({ hasText: 'Not valid' }).waitFor();
+    await screenshot(page, 'door-offline-375px');
+
+    // Back online: the queued admission reaches the server.
+    await page.getByLabel('Work offline').uncheck();
+    await sync.filter({ hasText: 'All admissions synced' }).waitFor();
+    await check(second.code);
+    await result.filter({ hasText: 'Already admitted' }).waitFor();
+    await expect(result.textContent()).resolves.toContain('at door North');
+    expect(errors).toEqual([]);
+  });
+});

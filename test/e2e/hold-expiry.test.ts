@@ -1,0 +1,49 @@
+import type { Browser } from 'playwright-core';
+import { smallSession } from '../support/catalog';
+import { startStack, type Stack } from '../support/stack';
+import { launchBrowser, openPage, screenshot, signInThroughUi } from './support/browser';
+import { PASSWORD } from './support/journeys';
+import { currentSeat, seatMap } from './support/seat-map';
+
+jest.setTimeout(120_000);
+
+const HOLD_TTL_SECONDS = 8;
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack({ holdTtlSeconds: HOLD_TTL_SECONDS }), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('a hold in the web app', () => {
+  it('shows the expiry message when the countdown runs out, and the seat is free again on the map', async () => {
+    const organizer = await stack.newUserWithRole('organizer');
+    const session = await smallSession(stack.api, organizer.token);
+    const buyer = await stack.newCustomer('slow-buyer');
+    const { page, errors } = await openPage(browser, stack.api.baseUrl);
+    await signInThroughUi(page, buyer.user.email, PASSWORD, `/sessions/${session.sessionId}`);
+    await seatMap(page).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Hold 1 seat' }).click();
+    const countdown = page.getByTestId('countdown');
+    await countdown.waitFor();
+    expect(Number((await countdown.textContent())!.split(':')[1])).toBeLessThanOrEqual(HOLD_TTL_SECONDS);
+
+    const expired = page.getByRole('alert').filter({ hasText: 'Your hold expired' });
+    await expired.waitFor({ timeout: (HOLD_TTL_SECONDS + 10) * 1000 });
+    await expect(expired.textContent()).resolves.toContain('The seats were released');
+    await expect(countdown.count()).resolves.toBe(0);
+    await screenshot(page, 'buyer-hold-expired');
+
+    // The stream sends the lapsed hold as available: the seat can be picked again.
+    await seatMap(page).focus();
+    await currentSeat(page).filter({ hasText: 'Section Front, row A, seat 1, VIP, 120.00 EUR, available' }).waitFor({ timeout: 10_000 });
+    expect(errors).toEqual([]);
+  });
+});

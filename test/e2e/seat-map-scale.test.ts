@@ -1,0 +1,54 @@
+import type { Browser } from 'playwright-core';
+import { seatState } from '../support/organizer';
+import { startStack, type Stack } from '../support/stack';
+import { ARTIFACTS, launchBrowser, openPage, screenshot } from './support/browser';
+import { hallSession } from './support/sales';
+import { currentSeat, seatMap } from './support/seat-map';
+
+jest.setTimeout(120_000);
+
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('a 5,000-seat seat map', () => {
+  it('is drawn, and how long the layout and the drawing took is printed (measured in the browser, never asserted)', async () => {
+    const organizer = await stack.newUserWithRole('organizer');
+    const sections = ['Stalls A', 'Stalls B', 'Circle', 'Gallery'].map((name) => ({ name, rows: 25, seats: 50 }));
+    const { sessionId } = await hallSession(stack.api, organizer.token, sections);
+    const map = await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/seat-map`);
+    expect(map.seats).toHaveLength(5_000);
+    // Every seventh seat sold, so the map shows a sale in progress.
+    const sold = (map.seats as { seatId: string }[]).filter((_, i) => i % 7 === 3).map((s) => s.seatId);
+    for (let k = 0; k < sold.length; k += 50) await seatState(stack).sell(sessionId, sold.slice(k, k + 50));
+
+    const { page, errors } = await openPage(browser, stack.api.baseUrl, { width: 1280, height: 900 });
+    await page.goto(`/sessions/${sessionId}`);
+    await seatMap(page).waitFor();
+    await page.getByText(`${5_000 - sold.length} of 5000 seats available`).waitFor();
+    const measures = await page.evaluate(() =>
+      ['seat-map-layout', 'seat-map-draw'].map((name) => {
+        const m = performance.getEntriesByName(name, 'measure')[0];
+        return { name, ms: m?.duration, seats: (m as { detail?: { seats?: number } } | undefined)?.detail?.seats };
+      }),
+    );
+    console.log(`5,000-seat map in headless Chromium: ${measures.map((m) => `${m.name} ${m.ms?.toFixed(1)} ms (${m.seats} seats)`).join(', ')}`);
+    expect(measures.map((m) => m.seats)).toEqual([5_000, 5_000]);
+
+    // Still usable by keyboard at this size.
+    await seatMap(page).focus();
+    await page.keyboard.press('End');
+    await currentSeat(page).filter({ hasText: /^Section Stalls A, row A, seat 50, VIP, 120.00 EUR, (available|sold)$/ }).waitFor();
+    await screenshot(page, 'seat-map-5000');
+    await page.screenshot({ path: `${ARTIFACTS}/seat-map-5000-viewport.png` });
+    expect(errors).toEqual([]);
+  });
+});
