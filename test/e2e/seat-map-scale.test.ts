@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { seatState } from '../support/organizer';
 import { startStack, type Stack } from '../support/stack';
 import { ARTIFACTS, launchBrowser, openPage, screenshot } from './support/browser';
-import { hallSession } from './support/sales';
+import { hallSession } from './support/hall-session';
 import { currentSeat, seatMap } from './support/seat-map';
 
 jest.setTimeout(120_000);
