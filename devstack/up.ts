@@ -65,6 +65,7 @@ function printUrls(infra: Infra): void {
   console.log(
     [
       '',
+      `  Web app      ${g}/  (buyers, organizers, door staff, admins; demo accounts in the README)`,
       `  Gateway      ${g}`,
       `  API docs     ${g}/docs`,
       `  OpenAPI      ${g}/openapi.json`,
