@@ -32,6 +32,12 @@ describe('Dockerfile', () => {
     for (const dir of include) expect(dockerfile).toContain(`COPY ${dir} ${dir}`);
   });
 
+  it('copies web/ (the app the gateway serves at /), and Tilt sends it in the build context', () => {
+    expect(dockerfile).toMatch(/^COPY web web\nRUN npm run build$/m);
+    const only = /only=\[([^\]]*)\]/.exec(read('Tiltfile'))![1]!;
+    for (const dir of [...dockerfile.matchAll(/^COPY (?!--)(\S+) /gm)].map((m) => m[1]!)) expect(only).toContain(`'${dir}'`);
+  });
+
   it('keeps the build context small', () => {
     const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
     for (const heavy of ['node_modules', 'dist', '.tools', '.data', '.git']) expect(ignored).toContain(heavy);

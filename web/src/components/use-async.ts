@@ -14,7 +14,6 @@ export function useAsync<T>(load: () => Promise<T>, inputs: unknown[]): Async<T>
       (error: unknown) => current && setState({ loading: false, error }),
     );
     return () => void (current = false);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...inputs, tick]);
   return { ...state, reload: useCallback(() => setTick((t) => t + 1), []) };
 }

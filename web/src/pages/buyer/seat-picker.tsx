@@ -66,16 +66,20 @@ export function SeatPicker(props: { sessionId: string; admissionToken?: string; 
   }, [sessionId]);
 
   // A picked seat someone else just took leaves the picks, and the buyer is told.
+  const pickedNow = useRef(picked);
+  pickedNow.current = picked;
   useEffect(() => {
     if (!model) return;
     return model.subscribe(() => {
       setTick((t) => t + 1);
       if (busy.current) return;
-      setPicked((current) => {
-        const lost = [...current].filter((i) => model.status(i) !== 'available');
-        if (!lost.length) return current;
-        setMessage({ tone: 'warning', title: lost.length === 1 ? 'A seat you picked was just taken' : 'Seats you picked were just taken', text: `${lost.map((i) => seatName(model, i)).join(', ')}: someone else got there first. Pick another.` });
-        return new Set([...current].filter((i) => !lost.includes(i)));
+      const lost = [...pickedNow.current].filter((i) => model.status(i) !== 'available');
+      if (!lost.length) return;
+      setPicked(new Set([...pickedNow.current].filter((i) => !lost.includes(i))));
+      setMessage({
+        tone: 'warning',
+        title: lost.length === 1 ? 'A seat you picked was just taken' : 'Seats you picked were just taken',
+        text: `${lost.map((i) => seatName(model, i)).join(', ')}: someone else got there first. Pick another.`,
       });
     });
   }, [model]);
@@ -89,16 +93,12 @@ export function SeatPicker(props: { sessionId: string; admissionToken?: string; 
 
   const toggle = (i: number) => {
     if (busy.current) return;
+    const next = new Set(picked);
+    if (next.has(i)) next.delete(i);
+    else if (next.size >= MAX_SEATS) return setMessage({ tone: 'info', title: `At most ${MAX_SEATS} seats per booking` });
+    else next.add(i);
     setMessage(undefined);
-    setPicked((current) => {
-      const next = new Set(current);
-      if (next.has(i)) next.delete(i);
-      else if (next.size >= MAX_SEATS) {
-        setMessage({ tone: 'info', title: `At most ${MAX_SEATS} seats per booking` });
-        return current;
-      } else next.add(i);
-      return next;
-    });
+    setPicked(next);
   };
 
   const hold = async (body: HoldRequest) => {
