@@ -4,8 +4,8 @@ import { gzipSync } from 'node:zlib';
 import express, { type RequestHandler } from 'express';
 import type { Logger } from '../shared/logger';
 
-/** Paths the gateway answers itself or routes to the services: never the web app's. */
-const NOT_THE_APP = /^\/(api|docs|openapi\.json|healthz|readyz|metrics|\.well-known)(\/|$)/;
+/** Paths of the API, the gateway's own pages, and the services' private routes (never routed, 404 here too): never the web app's. */
+const NOT_THE_APP = /^\/(api|internal|webhooks|docs|openapi\.json|healthz|readyz|metrics|\.well-known)(\/|$)/;
 /** A hashed file name never changes content: browsers and CDNs may keep it for a year. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const COMPRESSIBLE: Record<string, string> = {

@@ -40,7 +40,7 @@ describe('gateway: the web app at /', () => {
   });
 
   it('leaves the API, docs, health and metrics paths alone, and a missing asset is a 404', async () => {
-    for (const p of ['/api/v1/nothing', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics', '/.well-known/jwks.json']) {
+    for (const p of ['/api/v1/nothing', '/internal/sessions/x/holds', '/webhooks/payments', '/docs', '/openapi.json', '/healthz', '/readyz', '/metrics', '/.well-known/jwks.json']) {
       const res = await request(app).get(p);
       expect([p, res.status, res.body.code]).toEqual([p, 404, 'NOT_FOUND']);
     }
