@@ -31,7 +31,7 @@ export function Basket(props: { model: SeatMapModel; picked: ReadonlySet<number>
         Total: <span data-testid="total">{formatTotal(seats.map((s) => s.seat.price))}</span>
       </p>
       <button type="button" disabled={seats.length === 0 || props.holding} onClick={props.onHold}>
-        {props.holding ? 'Holding…' : props.signedIn ? `Hold ${seats.length || ''} seat${seats.length === 1 ? '' : 's'}`.replace('  ', ' ') : 'Sign in to hold seats'}
+        {props.holding ? 'Holding…' : props.signedIn ? (seats.length ? `Hold ${seats.length} seat${seats.length === 1 ? '' : 's'}` : 'Hold seats') : 'Sign in to hold seats'}
       </button>
       <p class="hint">A hold keeps the seats for you for 10 minutes while you pay.</p>
     </section>
