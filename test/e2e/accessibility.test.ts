@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { DEMO_ADMIN } from '../../services/devstack/dev-env';
+import { DEMO_ADMIN } from '../../contracts/platform';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';
 import { seriousViolations, type Violation } from './support/axe';

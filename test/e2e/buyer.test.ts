@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import type { SignedIn } from '../../services/devstack/api-client';
+import type { SignedIn } from '../../devstack/api-client';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';
 import { launchBrowser, openPage, screenshot, signInThroughUi, waitForLoadedImages, waitForTextChange, type TestPage } from './support/browser';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkinKit } from '../../services/checkin/checkin-kit';
-import { signTicketCode } from '../../services/shared/ticket-code';
+import { signTicketCode } from '../../services/booking/tickets/ticket-code';
 import { createCodeVerifier } from '../../web/src/lib/ticket-code';
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /**
- * Headless Chromium from Debian's package (services/devstack/install-tools.sh
+ * Headless Chromium from Debian's package (devstack/install-tools.sh
  * installs it), driven by playwright-core: no browser is ever downloaded.
  * Playwright gives each launch a fresh, temporary user-data directory.
  */
@@ -11,7 +11,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '../../../test-artifacts');
 
 export function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash services/devstack/install-tools.sh`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run bash devstack/install-tools.sh`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createPublishedSession, rows, type Api } from '../../../services/devstack/api-client';
+import { createPublishedSession, rows, type Api } from '../../../devstack/api-client';
 
 /**
  * A published session in a hall of `sections` sections of rows×seats, the

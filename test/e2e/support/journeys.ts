@@ -1,4 +1,4 @@
-import type { SignedIn } from '../../../services/devstack/api-client';
+import type { SignedIn } from '../../../devstack/api-client';
 import type { Stack } from '../../support/stack';
 
 /** Every account test/support/stack.ts creates has this password. */

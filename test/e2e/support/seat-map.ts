@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { Api } from '../../../services/devstack/api-client';
+import type { Api } from '../../../devstack/api-client';
 import { fitToWidth, layoutHall } from '../../../web/src/lib/seat-layout';
 
 export interface MapSeat {
