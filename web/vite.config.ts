@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 import { firstPageSize } from './build/first-page-size';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
+/** DEV_PORT_OFFSET moves every port of `npm run up` (devstack/infra/options.ts), its gateway's and this dev server's too. */
+const offset = Number(process.env.DEV_PORT_OFFSET ?? 0);
+const gateway = `http://localhost:${8080 + offset}`;
 
 /**
  * The web app's build (`npm run web:build`, part of `npm run build`), its dev
@@ -22,11 +25,11 @@ export default defineConfig({
   },
   plugins: [firstPageSize({ limitBytes: 150 * 1024 })],
   server: {
-    port: 5173,
+    port: 5173 + offset,
     // Dev mode: the page comes from Vite (with hot reload), the API from the gateway of `npm run up`.
     proxy: {
-      '/api': { target: 'http://localhost:8080', changeOrigin: false },
-      '/.well-known': { target: 'http://localhost:8080' },
+      '/api': { target: gateway, changeOrigin: false },
+      '/.well-known': { target: gateway },
     },
   },
   test: {
