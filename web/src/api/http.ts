@@ -18,7 +18,8 @@ const withQuery = (path: string, query: RequestOptions['query']) => {
 /**
  * One call to the public API with the signed-in user's bearer token. A 401
  * on a call that carried a token refreshes it once and retries; any answer
- * other than 2xx is thrown as an ApiError with the problem's code.
+ * other than 2xx (or a 304 to an If-None-Match) is thrown as an ApiError with
+ * the problem's code.
  */
 export async function send(method: string, path: string, o: RequestOptions = {}): Promise<Response> {
   const url = withQuery(path, o.query);
@@ -36,7 +37,8 @@ export async function send(method: string, path: string, o: RequestOptions = {})
   const token = bearerToken();
   let res = await attempt(token);
   if (res.status === 401 && token && (await refresh())) res = await attempt(bearerToken());
-  if (!res.ok) throw await errorOf(res);
+  // A conditional read's 304 is an answer ("what you have is current"), not a failure.
+  if (!res.ok && !(res.status === 304 && o.headers?.['if-none-match'])) throw await errorOf(res);
   return res;
 }
 

@@ -1,20 +1,33 @@
-import { layoutHall, type HallLayout } from '../lib/seat-layout';
+import { fromBase64, unpackStatuses } from '../../../contracts/availability';
+import type { SeatAvailability, SessionLayout } from '../../../contracts/catalog';
+import { placeLayout, type HallLayout } from '../lib/seat-layout';
 import type { Money } from '../lib/money';
-import { api } from './http';
+import { ApiError } from './errors';
+import { api, send } from './http';
 import { openStream } from './stream';
-import type { Area, Counts, SeatOnMap } from './types';
+import type { Area, Counts } from './types';
 
 /**
- * The ONLY place that knows how the API ships a seat map. Today that is the
- * live stream GET /api/v1/sessions/{id}/seat-map/live: a "snapshot" event
- * (every seat with its section, row, number, tier, price, status and
- * version; standing areas as counts), then a "seats" event per change
- * ({changes: [{seatId, status, version, heldUntil?}]}, holds that lapse
- * included) — see services/catalog/live-seat-map.ts. Issue 20 will split it
- * into an immutable layout and a compact availability bitmap; only this
- * file should change then. Everything else sees the model below: seats in a
- * stable order with what never changes, a status per seat index, and
- * positions computed here from sections, rows and numbers.
+ * The ONLY place that knows how the API ships a seat map (issue 20,
+ * services/catalog/seat-map-routes.ts), in two parts:
+ *
+ * - the layout, GET /api/v1/sessions/{id}/layout?version=<layoutVersion>:
+ *   tiers, sections, rows with their seat ids and positions, standing areas.
+ *   Immutable per version, so with the version the browser caches it for a
+ *   year and reads it once per session (and per layout change);
+ * - the availability, GET /api/v1/sessions/{id}/availability: two bits per
+ *   seat in the layout's order (contracts/availability.ts decodes them) and
+ *   each standing area's counts, with an ETag (If-None-Match → 304);
+ * - kept live by GET /api/v1/sessions/{id}/seat-map/live?format=availability:
+ *   an "availability" event (the state when the stream started), then
+ *   "changes" events: [seat index, status code] pairs and the counts of any
+ *   standing area that moved; lapsed holds come as changes to available.
+ *
+ * The availability is read on open and again whenever the stream drops
+ * (with If-None-Match: a 304 means the states are those of the last full
+ * availability), so the map is right while the stream reconnects. Everything
+ * else sees the model below: seats in a stable order with what never
+ * changes, a status per seat index, positions from the layout.
  */
 
 export type SeatStatus = 'available' | 'reserved' | 'sold';
@@ -41,8 +54,12 @@ export interface SeatMapModel {
   areas(): readonly Area[];
   /** Numbered seats by status. */
   counts(): Counts;
-  /** Called with the indexes that changed, or 'all' after a (re)snapshot or an areas update. */
-  subscribe(onChange: (changed: number[] | 'all') => void): () => void;
+  /**
+   * Called with the indexes that changed, 'all' after a standing area's
+   * counts moved, or 'layout' when the session's layout changed (possible
+   * only before any sale): this model is then stale and stops; open a new one.
+   */
+  subscribe(onChange: (changed: number[] | 'all' | 'layout') => void): () => void;
   /**
    * Marks seats taken that the booking API refused (409 SEAT_UNAVAILABLE)
    * before the stream said so; the stream's next word on them wins.
@@ -51,138 +68,185 @@ export interface SeatMapModel {
   close(): void;
 }
 
-interface LiveSeat {
-  seatId: string;
-  status: SeatStatus;
-  version: number;
-}
-interface Snapshot {
-  sessionId: string;
-  seats: (SeatOnMap & { version: number })[];
-  areas: Area[];
-  counts: Counts;
+type AreaCounts = SeatAvailability['areas'][number];
+/** A "changes" event of the compact live stream (services/catalog/live-seat-map.ts). */
+interface Changes {
+  changes: [index: number, code: number][];
+  areas?: AreaCounts[];
 }
 
-const CODES: Record<SeatStatus, number> = { available: 0, reserved: 1, sold: 2 };
 const STATUSES: SeatStatus[] = ['available', 'reserved', 'sold'];
-/** Standing areas' counts are refreshed this long after a change to places the snapshot does not list. */
-const AREA_REFRESH_MS = 1_000;
+/** Tries at reading an availability and the layout it names, should the layout change in between. */
+const LAYOUT_TRIES = 3;
 
-/** Opens a session's live seat map; resolves with the model once the first snapshot has arrived. */
-export function openSeatMap(sessionId: string): Promise<SeatMapModel> {
-  return new Promise((resolve, reject) => {
-    let model: ReturnType<typeof buildModel> | undefined;
-    const close = openStream(`/api/v1/sessions/${sessionId}/seat-map/live`, {
-      onEvent(e) {
-        if (e.event === 'snapshot') {
-          const snapshot = JSON.parse(e.data) as Snapshot;
-          if (!model) {
-            model = buildModel(sessionId, snapshot, () => close());
-            resolve(model);
-          } else model.resync(snapshot);
-        } else if (e.event === 'seats' && model) {
-          model.apply((JSON.parse(e.data) as { changes: LiveSeat[] }).changes);
-        }
-      },
-      onDrop(err, final) {
-        if (!model && final) reject(err);
-      },
-    });
-  });
+const path = (sessionId: string, what: string) => `/api/v1/sessions/${encodeURIComponent(sessionId)}/${what}`;
+
+/** The availability, or undefined when it is still the one whose ETag was given (304). */
+async function readAvailability(sessionId: string, etag?: string): Promise<SeatAvailability | undefined> {
+  const res = await send('GET', path(sessionId, 'availability'), etag ? { headers: { 'if-none-match': etag } } : {});
+  return res.status === 304 ? undefined : ((await res.json()) as SeatAvailability);
 }
 
-function buildModel(sessionId: string, first: Snapshot, close: () => void) {
-  const seats: SeatInfo[] = first.seats.map((s) => ({ id: s.seatId, section: s.section, row: s.row, number: s.number, tier: s.tier, price: s.price }));
-  const index = new Map(seats.map((s, i) => [s.id, i]));
-  const status = new Uint8Array(seats.length);
-  const versions = new Float64Array(seats.length).fill(-1);
-  let areas = first.areas;
-  const listeners = new Set<(changed: number[] | 'all') => void>();
-  const notify = (changed: number[] | 'all') => listeners.forEach((l) => l(changed));
-  const tiers = [...new Map(seats.map((s) => [s.tier, s.price])).entries()]
-    .map(([name, price]) => ({ name, price }))
-    .sort((a, b) => Number(b.price.amount) - Number(a.price.amount));
+/** Each seat's status code, from an availability of a layout of `count` seats. */
+const codesOf = (a: SeatAvailability, count: number) => unpackStatuses(fromBase64(a.seats), count);
+const etagOf = (a: SeatAvailability) => `"${a.version}"`;
 
-  let areaTimer: ReturnType<typeof setTimeout> | undefined;
-  const refreshAreas = () => {
-    areaTimer ??= setTimeout(async () => {
-      areaTimer = undefined;
-      try {
-        areas = (await api.get<{ areas: Area[] }>(`/api/v1/sessions/${sessionId}/seat-map`)).areas;
-        notify('all');
-      } catch {
-        // The next change tries again.
-      }
-    }, AREA_REFRESH_MS);
-  };
+/** Opens a session's live seat map; resolves with the model once its layout and availability are read. */
+export async function openSeatMap(sessionId: string): Promise<SeatMapModel> {
+  for (let attempt = 1; ; attempt++) {
+    const availability = (await readAvailability(sessionId))!;
+    try {
+      const layout = await api.get<SessionLayout>(path(sessionId, 'layout'), { query: { version: availability.layoutVersion } });
+      return liveModel(sessionId, layout, availability);
+    } catch (err) {
+      // 404: the layout changed after the availability was read (only possible before any sale). Read both again.
+      if (!(err instanceof ApiError && err.status === 404) || attempt >= LAYOUT_TRIES) throw err;
+    }
+  }
+}
 
-  const take = (s: { seatId: string; status: SeatStatus; version: number }): number | undefined => {
-    const i = index.get(s.seatId);
-    if (i === undefined) return undefined;
-    // A lapse is sent with the hold's own version, so equal versions are news too.
-    if (s.version < versions[i]!) return -1;
-    versions[i] = s.version;
-    status[i] = CODES[s.status];
-    return i;
-  };
-
-  const resync = (snapshot: Snapshot) => {
-    snapshot.seats.forEach((s) => {
-      const i = index.get(s.seatId);
-      if (i !== undefined) {
-        versions[i] = s.version;
-        status[i] = CODES[s.status];
-      }
-    });
-    areas = snapshot.areas;
-  };
-  resync(first);
-
+function liveModel(sessionId: string, l: SessionLayout, first: SeatAvailability): SeatMapModel {
   const layoutStart = performance.now();
-  const layout = layoutHall(seats);
+  const seats: SeatInfo[] = [];
+  for (const s of l.sections) {
+    for (const r of s.rows) {
+      const tier = l.tiers[r.tier]!;
+      r.seatIds.forEach((id, k) => seats.push({ id, section: s.name, row: r.label, number: k + 1, tier: tier.name, price: tier.price }));
+    }
+  }
+  const layout = placeLayout(l.sections);
   performance.measure('seat-map-layout', { start: layoutStart, end: performance.now(), detail: { seats: seats.length } });
+
+  const index = new Map(seats.map((s, i) => [s.id, i]));
+  const seatedTiers = new Set(l.sections.flatMap((s) => s.rows.map((r) => r.tier)));
+  const tiers = l.tiers.filter((_, k) => seatedTiers.has(k)).sort((a, b) => Number(b.price.amount) - Number(a.price.amount));
+  const status = new Uint8Array(seats.length);
+  const areaCounts = new Map<string, AreaCounts>();
+  let areas: Area[] = [];
+  /** The last whole availability: what a 304 stands for. */
+  let full = { etag: etagOf(first), codes: codesOf(first, seats.length), areas: first.areas };
+  let stale = false;
+  let closeStream = () => {};
+  const listeners = new Set<(changed: number[] | 'all' | 'layout') => void>();
+  const notify = (changed: number[] | 'all' | 'layout') => listeners.forEach((f) => f(changed));
+
+  const rebuildAreas = () => {
+    areas = l.areas.map((a) => {
+      const tier = l.tiers[a.tier]!;
+      const c = areaCounts.get(a.area) ?? { available: a.capacity, reserved: 0, sold: 0 };
+      return { area: a.area, tier: tier.name, price: tier.price, capacity: a.capacity, available: c.available, reserved: c.reserved, sold: c.sold };
+    });
+  };
+  /** Takes standing areas' counts; says whether any moved. */
+  const setAreas = (counts: readonly AreaCounts[]): boolean => {
+    let moved = false;
+    for (const c of counts) {
+      const was = areaCounts.get(c.area);
+      if (!was || was.available !== c.available || was.reserved !== c.reserved || was.sold !== c.sold) moved = true;
+      areaCounts.set(c.area, c);
+    }
+    if (moved) rebuildAreas();
+    return moved;
+  };
+
+  /** Takes whole states (an availability, or the last one again after a 304) and names the seats that differ. */
+  const take = (codes: Uint8Array, counts: readonly AreaCounts[]) => {
+    const changed: number[] = [];
+    for (let i = 0; i < status.length; i++) {
+      if (status[i] !== codes[i]) {
+        status[i] = codes[i]!;
+        changed.push(i);
+      }
+    }
+    const moved = setAreas(counts);
+    if (moved) notify('all');
+    else if (changed.length) notify(changed);
+  };
+
+  const layoutChanged = () => {
+    if (stale) return;
+    stale = true;
+    closeStream();
+    notify('layout');
+  };
+
+  const resync = (a: SeatAvailability) => {
+    if (stale) return;
+    if (a.layoutVersion !== l.layoutVersion) return layoutChanged();
+    full = { etag: etagOf(a), codes: codesOf(a, seats.length), areas: a.areas };
+    take(full.codes, full.areas);
+  };
+
+  const apply = (c: Changes) => {
+    if (stale) return;
+    const changed: number[] = [];
+    for (const [i, code] of c.changes) {
+      if (i >= 0 && i < status.length && status[i] !== code) {
+        status[i] = code;
+        changed.push(i);
+      }
+    }
+    const moved = c.areas ? setAreas(c.areas) : false;
+    if (moved) notify('all');
+    else if (changed.length) notify(changed);
+  };
+
+  status.set(full.codes);
+  setAreas(full.areas);
+  rebuildAreas();
+
+  // The stream's availability events since the last drop: a read started before one arrived is older than it.
+  let streamed = 0;
+  const catchUp = async () => {
+    const seen = streamed;
+    try {
+      const a = await readAvailability(sessionId, full.etag);
+      if (seen !== streamed || stale) return;
+      if (a) resync(a);
+      else take(full.codes, full.areas);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) layoutChanged();
+      // Otherwise the stream's reconnection brings the states.
+    }
+  };
+
+  closeStream = openStream(`${path(sessionId, 'seat-map/live')}?format=availability`, {
+    onEvent(e) {
+      if (e.event === 'availability') {
+        streamed++;
+        resync(JSON.parse(e.data) as SeatAvailability);
+      } else if (e.event === 'changes') apply(JSON.parse(e.data) as Changes);
+    },
+    onDrop(_err, final) {
+      if (!final) void catchUp();
+    },
+  });
 
   return {
     seats,
     layout,
     tiers,
-    status: (i: number) => STATUSES[status[i]!]!,
+    status: (i: number) => STATUSES[status[i]!] ?? 'available',
     indexOf: (seatId: string) => index.get(seatId),
     areas: () => areas,
     counts() {
       const c = { available: 0, reserved: 0, sold: 0 };
-      for (const s of status) c[STATUSES[s]!]++;
+      for (const s of status) c[STATUSES[s] ?? 'available']++;
       return c;
     },
-    subscribe(onChange: (changed: number[] | 'all') => void) {
+    subscribe(onChange) {
       listeners.add(onChange);
       return () => listeners.delete(onChange);
     },
-    markTaken(seatIds: readonly string[]) {
+    markTaken(seatIds) {
       const changed = seatIds.map((id) => index.get(id)).filter((i): i is number => i !== undefined && status[i] === 0);
-      changed.forEach((i) => (status[i] = CODES.reserved));
+      changed.forEach((i) => (status[i] = 1));
       if (changed.length) notify(changed);
     },
     close() {
-      clearTimeout(areaTimer);
+      stale = true;
       listeners.clear();
-      close();
-    },
-    resync(snapshot: Snapshot) {
-      resync(snapshot);
-      notify('all');
-    },
-    apply(changes: LiveSeat[]) {
-      const changed: number[] = [];
-      let unknown = false;
-      for (const c of changes) {
-        const i = take(c);
-        if (i === undefined) unknown = true;
-        else if (i >= 0) changed.push(i);
-      }
-      // Places of standing areas are not in the snapshot's seats: recount the areas.
-      if (unknown && areas.length) refreshAreas();
-      if (changed.length) notify(changed);
+      closeStream();
     },
   };
 }

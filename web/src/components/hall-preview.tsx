@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
-import { layoutHall, type SeatPlace } from '../lib/seat-layout';
+import { previewHall, type SeatPlace } from '../lib/seat-layout';
 
 /**
  * The organizer's live preview of a hall being drawn: the same geometry the
@@ -7,7 +7,7 @@ import { layoutHall, type SeatPlace } from '../lib/seat-layout';
  */
 export function HallPreview({ seats, label }: { seats: readonly SeatPlace[]; label: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const layout = useMemo(() => layoutHall(seats), [seats]);
+  const layout = useMemo(() => previewHall(seats), [seats]);
   useEffect(() => {
     const c = canvas.current!;
     const width = c.parentElement!.clientWidth || 320;

@@ -36,6 +36,8 @@ export function SeatPicker(props: { sessionId: string; admissionToken?: string; 
   const [holding, setHolding] = useState(false);
   const [message, setMessage] = useState<Message>();
   const [, setTick] = useState(0);
+  // Bumped when the session's layout changes under an open map (only before any sale): the map is opened again.
+  const [generation, setGeneration] = useState(0);
   // One Idempotency-Key per distinct request: a retry of the same picks reuses it.
   const keys = useRef(new Map<string, string>());
   const busy = useRef(false);
@@ -63,14 +65,21 @@ export function SeatPicker(props: { sessionId: string; admissionToken?: string; 
       current = false;
       opened?.close();
     };
-  }, [sessionId]);
+  }, [sessionId, generation]);
 
   // A picked seat someone else just took leaves the picks, and the buyer is told.
   const pickedNow = useRef(picked);
   pickedNow.current = picked;
   useEffect(() => {
     if (!model) return;
-    return model.subscribe(() => {
+    return model.subscribe((changed) => {
+      if (changed === 'layout') {
+        setModel(undefined);
+        setPicked(new Set());
+        setMessage({ tone: 'info', title: 'The hall was rearranged', text: 'The organizer changed the seating plan, so the map was reloaded. Pick your seats again.' });
+        setGeneration((g) => g + 1);
+        return;
+      }
       setTick((t) => t + 1);
       if (busy.current) return;
       const lost = [...pickedNow.current].filter((i) => model.status(i) !== 'available');
