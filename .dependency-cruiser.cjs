@@ -3,7 +3,9 @@
  * test/unit/import-boundaries.test.ts on every `npm test`:
  * a service imports only its own files, the contracts and the shared plumbing;
  * workflows import only contracts and activity types; activities never import
- * workflows; production code never imports dev tooling, tests or benchmarks.
+ * workflows; production code never imports dev tooling, tests or benchmarks;
+ * the web app imports no server code, and from contracts/ only types and its
+ * browser-safe modules.
  */
 const PRODUCTION = '^(contracts|services|activities|workflows|charts|cdk8s)/';
 
@@ -65,6 +67,21 @@ module.exports = {
       severity: 'error',
       from: { path: PRODUCTION },
       to: { path: '^(devstack|test|bench)/' },
+    },
+    {
+      name: 'web-to-server-code',
+      comment: 'The web app is a client of the public API like any other: it reaches the server over HTTP, never through its code.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(services|workflows|activities|devstack|charts|cdk8s|test|bench)/' },
+    },
+    {
+      name: 'web-to-contract-code',
+      comment:
+        "The web app takes the API's types from contracts/ (import type) and, as code, only the modules written for browsers too (no Node API, no zod): contracts/availability.ts. Any other would ship server code in the bundle.",
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^contracts/', pathNot: '^contracts/availability\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-import-cycles',
