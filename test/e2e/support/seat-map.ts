@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { SessionLayout } from '../../../contracts/catalog';
 import type { Api } from '../../../devstack/api-client';
-import { fitToWidth, placeLayout } from '../../../web/src/lib/seat-layout';
+import { placeLayout } from '../../../web/src/lib/seat-layout';
 
 /** The seat map's accessible layer (role="application") and the live region naming its current seat. */
 export const seatMap = (page: Page) => page.getByRole('application', { name: /Seat map/ });
@@ -25,7 +25,10 @@ export async function clickSeat(page: Page, api: Api, sessionId: string, seat: {
   if (i < 0) throw new Error(`no seat ${JSON.stringify(seat)}`);
   const layout = placeLayout(l.sections);
   const canvas = seatMap(page).locator('canvas');
+  // The scale the app chose, read from the canvas it sized (its CSS height is the hall's height in units × scale,
+  // rounded up: off by under a pixel), so the test follows whatever fit the app applies.
   const box = (await canvas.boundingBox())!;
-  const { scale, offsetX } = fitToWidth(layout, box.width);
+  const scale = box.height / layout.height;
+  const offsetX = (box.width - layout.width * scale) / 2;
   await canvas.click({ position: { x: offsetX + layout.xs[i]! * scale, y: layout.ys[i]! * scale } });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitToWidth, neighbour, PITCH, placeHall, previewHall, seatAt, stackSections, type SeatPlace } from './seat-layout';
+import { fitHall, neighbour, PITCH, placeHall, previewHall, seatAt, stackSections, type SeatPlace } from './seat-layout';
 
 /** A hall's seats in layout order, rows lettered from A and numbered from 1. */
 const hall = (sections: [string, number[]][]): SeatPlace[] =>
@@ -109,9 +109,14 @@ describe('neighbour', () => {
   });
 });
 
-describe('fitToWidth', () => {
+describe('fitHall', () => {
   it('scales a wide hall down to the box and centres a small one at most 2.5x', () => {
-    expect(fitToWidth({ width: 1000 }, 500)).toEqual({ scale: 0.5, offsetX: 0 });
-    expect(fitToWidth({ width: 100 }, 1000)).toEqual({ scale: 2.5, offsetX: 375 });
+    expect(fitHall({ width: 1000, height: 100 }, 500)).toEqual({ scale: 0.5, offsetX: 0 });
+    expect(fitHall({ width: 100, height: 100 }, 1000)).toEqual({ scale: 2.5, offsetX: 375 });
+  });
+
+  it('draws a tall hall smaller to fit the height it is given, but never below one pixel per unit', () => {
+    expect(fitHall({ width: 100, height: 400 }, 1000, 600)).toEqual({ scale: 1.5, offsetX: 425 });
+    expect(fitHall({ width: 600, height: 1200 }, 1000, 600)).toEqual({ scale: 1, offsetX: 200 });
   });
 });

@@ -165,9 +165,15 @@ export function previewHall(seats: readonly SeatPlace[]): HallLayout {
 /** Small halls are drawn larger, but not so large that a 20-seat hall fills a desktop screen. */
 export const MAX_SCALE = 2.5;
 
-/** How a hall fits a box `cssWidth` pixels wide: pixels per layout unit, and the left margin that centres it. */
-export function fitToWidth(layout: Pick<HallLayout, 'width'>, cssWidth: number): { scale: number; offsetX: number } {
-  const scale = Math.min(MAX_SCALE, cssWidth / layout.width);
+/**
+ * How a hall fits a box `cssWidth` pixels wide: pixels per layout unit, and
+ * the left margin that centres it. A hall taller than `maxCssHeight` (the
+ * API stacks sections, so halls run tall and narrow) is drawn smaller to
+ * fit, but never below one pixel per unit: a stadium scrolls rather than
+ * shrink its seats out of reach.
+ */
+export function fitHall(layout: Pick<HallLayout, 'width' | 'height'>, cssWidth: number, maxCssHeight = Infinity): { scale: number; offsetX: number } {
+  const scale = Math.min(MAX_SCALE, cssWidth / layout.width, Math.max(1, maxCssHeight / layout.height));
   return { scale, offsetX: (cssWidth - layout.width * scale) / 2 };
 }
 

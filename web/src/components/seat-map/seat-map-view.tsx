@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { SeatMapModel } from '../../api/seat-map';
 import { formatMoney } from '../../lib/money';
-import { fitToWidth, neighbour, seatAt, type Direction } from '../../lib/seat-layout';
+import { fitHall, neighbour, seatAt, type Direction } from '../../lib/seat-layout';
 import { drawHall, PICKED_COLOUR, TAKEN_COLOUR, TIER_COLOURS } from './draw';
 
 const KEYS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down', Home: 'home', End: 'end' };
@@ -40,7 +40,8 @@ export function SeatMapView({ model, picked, onToggle }: SeatMapViewProps) {
     return Int32Array.from(model.seats, (s) => byName.get(s.tier) ?? 0);
   }, [model]);
 
-  const { scale, offsetX } = width ? fitToWidth(layout, width) : { scale: 0, offsetX: 0 };
+  // The whole hall in about three quarters of the window where it can be (a stadium scrolls).
+  const { scale, offsetX } = width ? fitHall(layout, width, Math.max(320, window.innerHeight * 0.75)) : { scale: 0, offsetX: 0 };
 
   // Follow the container's width.
   useEffect(() => {
