@@ -1,4 +1,6 @@
-import type { CodeCheck, VerificationKey } from './ticket-code';
+import type { z } from 'zod';
+import type { CheckinKit as CheckinKitSchema } from '../../../contracts/checkin';
+import type { CodeCheck } from './ticket-code';
 
 /**
  * The door without a network: codes are checked against the event's
@@ -6,13 +8,14 @@ import type { CodeCheck, VerificationKey } from './ticket-code';
  * check-in service (POST /api/v1/checkin) once the network is back. The
  * server stays the judge: a ticket admitted offline here and online at
  * another door comes back from the sync as a conflict to show.
+ *
+ * A ticket of the earlier code format (TKT2) cannot be verified offline: its
+ * verdict is 'online-only', never admitted, and nothing is queued for it (an
+ * admission synced later would have let in someone no one could check).
  */
 
-export interface CheckinKit extends VerificationKey {
-  voidedTicketIds: string[];
-  admittedTicketIds: string[];
-  generatedAt: string;
-}
+/** GET /api/v1/events/{id}/checkin-kit: the event's Ed25519 public key, the voided and the admitted tickets. */
+export type CheckinKit = z.infer<typeof CheckinKitSchema>;
 
 export interface OfflineAdmission {
   ticketId: string;
@@ -24,7 +27,9 @@ export interface OfflineAdmission {
 export type DoorVerdict =
   | { result: 'admitted'; ticketId: string; admittedAt: string; door?: string | null; offline: boolean }
   | { result: 'already'; ticketId?: string; admittedAt?: string; door?: string | null; detail?: string }
-  | { result: 'invalid'; reason: string; detail?: string };
+  | { result: 'invalid'; reason: string; detail?: string }
+  /** Neither admitted nor refused: only the check-in service can tell (an older, TKT2, ticket scanned offline). */
+  | { result: 'online-only'; reason: 'legacy-code' };
 
 /** What a sync attempt of one admission came to. */
 export type SyncOutcome = 'admitted' | 'already' | 'invalid' | 'unreachable';
@@ -48,7 +53,7 @@ export function createOfflineDoor(kit: CheckinKit, verify: (code: string) => Pro
   return {
     async scan(code: string, door?: string): Promise<DoorVerdict> {
       const check = await verify(code);
-      if (!check.ok) return { result: 'invalid', reason: check.reason };
+      if (!check.ok) return check.reason === 'online-only' ? { result: 'online-only', reason: 'legacy-code' } : { result: 'invalid', reason: check.reason };
       if (voided.has(check.ticketId)) return { result: 'invalid', reason: 'voided' };
       if (admittedBefore.has(check.ticketId)) {
         return { result: 'already', ticketId: check.ticketId, detail: `admitted before this device's kit was fetched (${kit.generatedAt})` };

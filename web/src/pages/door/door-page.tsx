@@ -138,7 +138,7 @@ function Station({ eventId }: { eventId: string }) {
       {error && <Notice tone="error" title="Could not check the ticket">{error}</Notice>}
       <form onSubmit={onSubmit} class="card">
         <label for="code">Ticket code</label>
-        <input id="code" ref={codeInput} autocomplete="off" autocapitalize="off" spellcheck={false} placeholder="TKT2.…" />
+        <input id="code" ref={codeInput} autocomplete="off" autocapitalize="off" spellcheck={false} placeholder="TKT3.…" />
         <div class="actions">
           <button type="submit">Check ticket</button>
         </div>

@@ -33,6 +33,15 @@ export function DoorResult({ verdict, seat }: { verdict: DoorVerdict; seat?: str
       </div>
     );
   }
+  if (verdict.result === 'online-only') {
+    return (
+      <div class="door-result door-online-only" role="alert" data-testid="door-result">
+        <span class="verdict">? Check online</span>
+        <p>This older ticket can only be checked online.</p>
+        <p>Not admitted: scan it again when this device is back online, or at a door that is online.</p>
+      </div>
+    );
+  }
   return (
     <div class="door-result door-invalid" role="alert" data-testid="door-result">
       <span class="verdict">✗ Not valid</span>

@@ -8,8 +8,9 @@ import { createCodeVerifier } from '../../lib/ticket-code';
  * the network answers, and to the offline door (the event's kit, verified
  * with WebCrypto) when it does not or when staff switch to offline. Offline
  * admissions wait in localStorage (ticket ids and times: nothing secret)
- * until a sync hands them to the server. The kit itself carries the
- * event's key, so it stays in this tab's memory only.
+ * until a sync hands them to the server. The kit carries the event's
+ * Ed25519 public key (it verifies, it cannot sign) and is fetched afresh
+ * each time the door opens, so its voided list is as recent as can be.
  */
 
 export interface ScanAnswer {
@@ -43,8 +44,8 @@ function localStore(eventId: string): AdmissionStore {
   };
 }
 
-/** The server's answer to one scan, as a verdict. */
-async function scanOnline(code: string, door: string | undefined): Promise<ScanAnswer> {
+/** The server's answer to one scan, as a verdict: the server decides every code, so never 'online-only'. */
+async function scanOnline(code: string, door: string | undefined): Promise<ScanAnswer & { verdict: Exclude<DoorVerdict, { result: 'online-only' }> }> {
   try {
     const a = await scanTicket(code, door);
     return { verdict: { result: 'admitted', ticketId: a.ticket.id, admittedAt: a.admittedAt, door: a.door, offline: false }, seat: seatText(a.ticket.seat) };
