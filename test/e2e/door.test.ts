@@ -1,4 +1,6 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import type { Browser } from 'playwright-core';
+import { legacyEventTicketKey, legacyTicketSignature, ticketCodeBody } from '../../contracts/ticket-code';
 import { smallSession } from '../support/catalog';
 import { startStack, type Stack } from '../support/stack';
 import { launchBrowser, openPage, screenshot, signInThroughUi } from './support/browser';
@@ -19,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('the door web app', () => {
-  it('admits a ticket, calls its second scan already admitted, refuses a forged code, and admits offline then syncs', async () => {
+  it('admits a ticket, calls its second scan already admitted, refuses a forged code, and admits offline then syncs; an older code offline is for the online door', async () => {
     const organizer = await stack.newUserWithRole('organizer');
     const session = await smallSession(stack.api, organizer.token);
     const { title } = await stack.api.expect(200, 'GET', `/api/v1/events/${session.eventId}`);
@@ -27,6 +29,14 @@ describe('the door web app', () => {
     const seats = session.seats.filter((s) => s.section === 'Front').slice(0, 2);
     const { tickets } = await paidBooking(stack, buyer, session.sessionId, seats.map((s) => s.seatId));
     const [first, second] = tickets as unknown as [{ code: string }, { code: string }];
+    expect(second.code).toMatch(/^TKT3\.[0-9a-f-]{36}\.[0-9a-f-]{36}\.[0-9a-f-]{36}\.[\w-]{86}$/);
+    // What a stolen kit's holder could make: the second ticket's claims, signed with an Ed25519 key of their own.
+    const [, ticketId, eventId, sessionId] = second.code.split('.') as [string, string, string, string];
+    const body = ticketCodeBody({ ticketId, eventId, sessionId });
+    const minted = `${body}.${sign(null, Buffer.from(body), generateKeyPairSync('ed25519').privateKey).toString('base64url')}`;
+    // A ticket of the earlier format (HMAC), which only the check-in service can judge.
+    const legacyBody = ticketCodeBody({ ticketId, eventId, sessionId }, 'TKT2');
+    const legacy = `${legacyBody}.${legacyTicketSignature(legacyEventTicketKey('k'.repeat(32), eventId), legacyBody)}`;
     const staff = await stack.newUserWithRole('staff');
 
     const { page, errors } = await openPage(browser, stack.api.baseUrl, { width: 375, height: 800 });
@@ -64,17 +74,28 @@ describe('the door web app', () => {
     const sync = page.getByTestId('sync-state');
     await sync.filter({ hasText: 'Offline kit ready' }).waitFor();
     await page.getByLabel('Work offline').check();
+    // Each check below answers differently from the one before it, so each wait sees its own answer.
     await check(second.code);
     await result.filter({ hasText: 'Admitted' }).waitFor();
     await expect(result.textContent()).resolves.toContain('Checked offline');
     await sync.filter({ hasText: '1 admission waiting to sync' }).waitFor();
+    await check(minted);
+    await result.filter({ hasText: 'Not valid' }).waitFor();
+    await expect(result.textContent()).resolves.toContain('Forged or altered code');
     await check(second.code);
     await result.filter({ hasText: 'Already admitted' }).waitFor();
     await check(forged);
     await result.filter({ hasText: 'Not valid' }).waitFor();
+    await expect(result.textContent()).resolves.toContain('Forged or altered code');
     await screenshot(page, 'door-offline-375px');
+    await check(legacy);
+    await result.filter({ hasText: 'Check online' }).waitFor();
+    await expect(result.getAttribute('class')).resolves.toContain('door-online-only');
+    await expect(result.textContent()).resolves.toContain('This older ticket can only be checked online');
+    await sync.filter({ hasText: '1 admission waiting to sync' }).waitFor();
+    await screenshot(page, 'door-offline-older-code-375px');
 
-    // Back online: the queued admission reaches the server.
+    // Back online: the queued admission reaches the server (and nothing for the older code: it would come back refused, a conflict).
     await page.getByLabel('Work offline').uncheck();
     await sync.filter({ hasText: 'All admissions synced' }).waitFor();
     await check(second.code);
