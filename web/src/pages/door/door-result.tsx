@@ -4,6 +4,7 @@ import { formatTime } from '../../lib/time';
 const REASONS: Record<string, string> = {
   malformed: 'Not a ticket of this platform',
   'bad-signature': 'Forged or altered code',
+  'legacy-code-expired': 'Older ticket for an event that has passed',
   'unknown-ticket': 'No such ticket',
   'claims-mismatch': 'Code does not match its ticket',
   voided: 'Voided (refunded) ticket',
