@@ -122,7 +122,7 @@ describe('the Tiltfile, evaluated', () => {
     expect(resource('temporal').port_forwards).toEqual([{ local: 8233, container: ui }]);
   });
 
-  it('live-updates the one image every app workload runs: package changes rebuild it, sources sync into /app and recompile there', () => {
+  it('live-updates the one image every app workload runs: package changes rebuild it, sources sync into /app and recompile there (the web app by Vite)', () => {
     const repository = KIND.image.split(':')[0]!;
     expect(tilt.images.map((i) => [i.ref, i.target])).toEqual([[repository, 'dev']]);
     const appWorkloads = objects.filter((o) => o.kind === 'Deployment' && o.spec.template.spec.containers[0].image === KIND.image);
@@ -133,14 +133,19 @@ describe('the Tiltfile, evaluated', () => {
     const syncs = steps.filter((s) => s.step === 'sync');
     const compiled = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
     const workdir = dockerWorkdir('dev');
+    // Every synced folder is compiled there: by tsc, or web/ by Vite (the web app, served by the gateway from dist/web).
     for (const s of syncs) {
-      expect(compiled).toContain(s.local);
+      expect([...compiled, 'web']).toContain(s.local);
       expect(s.remote).toBe(`${workdir}/${s.local}`);
     }
-    const run = steps.find((s) => s.step === 'run')!;
-    expect(run.command).toMatch(/tsc -p tsconfig\.build\.json/);
+    const runs = steps.filter((s) => s.step === 'run');
+    expect(runs).toHaveLength(2);
+    const [run, web] = [runs.find((r) => /tsc -p tsconfig\.build\.json/.test(r.command!))!, runs.find((r) => /npm run --silent web:build/.test(r.command!))!];
     expect(run.command).toMatch(/node dist\/services\/worker\/bundle\.js/);
-    expect(run.triggers!.sort()).toEqual(syncs.map((s) => s.local).sort());
+    expect(run.triggers!.sort()).toEqual(syncs.map((s) => s.local!).filter((l) => compiled.includes(l)).sort());
+    // The web app takes the API's types and the availability codec from contracts/: a change there rebuilds it too.
+    expect(web.triggers!.sort()).toEqual(['contracts', 'web']);
+    expect(syncs.map((s) => s.local)).toContain('web');
     // The synced dist/ reaches the running process only if node restarts on it and the container may be written.
     for (const o of appWorkloads) {
       const c = o.spec.template.spec.containers[0];
