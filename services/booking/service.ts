@@ -23,7 +23,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const store = createBookingStore(pool, cfg.TICKET_SIGNING_KEY);
     const redis = kit.redis(cfg.REDIS_URL);
-    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
+    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
     const settings = {
       taskQueue: cfg.TEMPORAL_TASK_QUEUE,
       holdTtlMs: cfg.HOLD_TTL_SECONDS * 1000,
@@ -74,8 +74,8 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       serviceToken: cfg.SERVICE_TOKEN,
       clients: {
         catalog,
-        checkin: checkinClient(createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN)),
-        auth: authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN)),
+        checkin: checkinClient(createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN, { logger: kit.logger })),
+        auth: authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN, { logger: kit.logger })),
       },
       verifyToken: await kit.tokenVerifier(cfg),
       bookings: createBookings(client, store, settings, createSeatClaims(redis), bulkhead, kit.logger),

@@ -15,7 +15,7 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
   return startService('catalog', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'catalog', join(__dirname, 'migrations'));
     const redis = kit.redis(cfg.REDIS_URL);
-    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
     const view = createSeatView(redis);
     const holds = createSeatHolds(pool, view, kit.logger, createSeatPublisher(redis));
     const seatMaps = createSeatMaps({ pool, holds, view, logger: kit.logger });

@@ -12,8 +12,8 @@ export function startCheckinService(cfg: Config<'checkin'>): Promise<RunningServ
   return startService('checkin', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'checkin', join(__dirname, 'migrations'));
     const admissions = createAdmissions(pool);
-    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
-    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
+    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
     return createCheckinApp({
       pool,
       admissions,

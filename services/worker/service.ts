@@ -7,7 +7,7 @@ import { createBookingWorker, type BookingWorkerOptions } from './worker';
 /** Runs the booking worker, with /healthz, /readyz and /metrics on PORT. */
 export function startWorkerService(cfg: Config<'worker'>, o: BookingWorkerOptions = {}): Promise<RunningServer> {
   return startService('worker', cfg, async (kit) => {
-    const { worker, connection } = await createBookingWorker(cfg, o);
+    const { worker, connection } = await createBookingWorker(cfg, { logger: kit.logger, ...o });
     const running = worker.run();
     running.catch((err) => kit.logger.fatal({ err }, 'worker stopped'));
     kit.onClose(() => connection.close());

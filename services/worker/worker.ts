@@ -3,17 +3,20 @@ import { createBookingActivities } from '../../activities/booking';
 import { createRefundActivities } from '../../activities/refunds';
 import { authClient, bookingClient, catalogClient, notificationClient, paymentClient } from '../../contracts/clients';
 import type { Config } from '../shared/config';
+import type { Logger } from '../shared/logger';
 import { createServiceClient } from '../shared/service-client';
 import { WORKFLOW_BUNDLE } from './bundle';
 
 export interface BookingWorkerOptions {
   /** A pre-built bundle; defaults to the one `npm run build` writes. */
   workflowBundlePath?: string;
+  /** Where the activities' circuit breakers say when an upstream's circuit opens and closes. */
+  logger?: Logger;
 }
 
 export async function createBookingWorker(cfg: Config<'worker'>, o: BookingWorkerOptions = {}) {
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const client = (url: string) => createServiceClient(url, cfg.SERVICE_TOKEN);
+  const client = (url: string) => createServiceClient(url, cfg.SERVICE_TOKEN, { logger: o.logger });
   const catalog = catalogClient(client(cfg.CATALOG_URL));
   const booking = bookingClient(client(cfg.BOOKING_URL));
   const worker = await Worker.create({
