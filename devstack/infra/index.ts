@@ -25,8 +25,9 @@ import { startRedis, stopRedis } from './redis';
 import { startTemporal, stopTemporal } from './temporal';
 
 export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
-export { resetDatabase } from './postgres';
-export { flushRedis } from './redis';
+export { resetDatabase, startPostgres, stopPostgres } from './postgres';
+export { flushRedis, startRedis, stopRedis } from './redis';
+export { startTemporal, stopTemporal } from './temporal';
 
 export interface Infra {
   databaseUrl: string;

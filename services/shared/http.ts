@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { HttpError, problem } from './errors';
+import { DEFAULT_RETRY_AFTER_SECONDS, HttpError, problem, unavailableError } from './errors';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 
@@ -93,15 +93,22 @@ export function finishApp(app: Express, logger: Logger): Express {
   return app;
 }
 
-/** Answers anything thrown in a route as problem+json (on plain Node responses too); 5xx are logged. */
+/**
+ * Answers anything thrown in a route as problem+json (on plain Node responses
+ * too); 5xx are logged. A dependency out of reach is a 503, and every 503
+ * says when to retry (Retry-After).
+ */
 export function problemResponder(logger: Logger) {
   return (err: unknown, req: IncomingMessage, res: ServerResponse): void => {
     const e = toHttpError(err);
-    if (e.status >= 500) {
+    if (e.code === 'DEPENDENCY_UNAVAILABLE') {
+      logger.warn({ err: (err as Error).message, requestId: req.headers[REQUEST_ID_HEADER] }, 'dependency unavailable');
+    } else if (e.status >= 500) {
       logger.error({ err, requestId: req.headers[REQUEST_ID_HEADER] }, 'unhandled error');
     }
     if (res.headersSent) return;
-    if (typeof e.extra.retryAfter === 'number') res.setHeader('Retry-After', String(e.extra.retryAfter));
+    const retryAfter = e.extra.retryAfter ?? (e.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.statusCode = e.status;
     res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
     res.end(JSON.stringify(problem(e.status, e.code, e.message, e.extra)));
@@ -111,6 +118,8 @@ export function problemResponder(logger: Logger) {
 /** Maps anything thrown in a route to an HttpError; body-parser's errors are the client's fault. */
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  const unavailable = unavailableError(err);
+  if (unavailable) return unavailable;
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.too.large') return new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
