@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import http, { type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { drainable } from './drain';
 import { DEFAULT_RETRY_AFTER_SECONDS, HttpError, problem, unavailableError } from './errors';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
@@ -137,7 +138,10 @@ export interface RunningServer {
   server: Server;
   port: number;
   url: string;
+  /** Stops at once, cutting whatever is in flight (tests). */
   close: () => Promise<void>;
+  /** Stops gracefully (SIGTERM): the answers in flight are given first, for up to the service's grace (drain.ts); says how many were cut. */
+  shutdown: () => Promise<{ cut: number }>;
 }
 
 /**
@@ -191,9 +195,10 @@ class IdleClosingAgent extends http.Agent {
   }
 }
 
-export function listen(app: RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export function listen(app: RequestListener, port: number, host = '0.0.0.0', graceMs = 0): Promise<RunningServer> {
+  const { listener, drain } = drainable(app);
   return new Promise((resolve, reject) => {
-    const server = http.createServer(app);
+    const server = http.createServer(listener);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       // Behind a keep-alive proxy, the server must hold idle sockets longer than the proxy.
       server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
@@ -208,22 +213,28 @@ export function listen(app: RequestListener, port: number, host = '0.0.0.0'): Pr
             server.close(() => res());
             server.closeAllConnections();
           }),
+        shutdown: () => drain(server, graceMs),
       });
     });
     server.on('error', reject);
   });
 }
 
-/** Entry-point helper: run `main`, exit non-zero with the error on failure, close on SIGTERM/SIGINT. */
-export function runMain(name: string, main: () => Promise<() => Promise<void>>): void {
-  main()
-    .then((stop) => {
+/**
+ * Entry-point helper: run `main`, exit non-zero with the error on failure; on
+ * SIGTERM/SIGINT shut the service down gracefully (RunningServer.shutdown)
+ * and exit 0.
+ */
+export function runMain(name: string, main: () => Promise<Pick<RunningServer, 'shutdown'>>): void {
+  Promise.resolve()
+    .then(main)
+    .then((running) => {
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;
         stopping = true;
         console.log(`${name}: ${signal}, shutting down`);
-        stop().then(
+        running.shutdown().then(
           () => process.exit(0),
           (err) => {
             console.error(err);

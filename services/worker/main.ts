@@ -7,5 +7,5 @@ runMain('worker', async () => {
   const cfg = loadConfig('worker');
   // The SDK logs every state change at INFO; the worker's own logs say what matters.
   Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' || cfg.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN') });
-  return (await startWorkerService(cfg)).close;
+  return startWorkerService(cfg);
 });

@@ -25,6 +25,8 @@ export async function createBookingWorker(cfg: Config<'worker'>, o: BookingWorke
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     workflowBundle: { codePath: o.workflowBundlePath ?? WORKFLOW_BUNDLE },
     maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
+    // On shutdown (SIGTERM) the activities under way get this long to finish before they are cancelled (and retried elsewhere).
+    shutdownGraceTime: cfg.SHUTDOWN_GRACE_SECONDS * 1000,
     activities: {
       ...createRefundActivities({ catalog, booking }),
       ...createBookingActivities({

@@ -63,7 +63,7 @@ export interface Stack {
  * draws from its own block.
  */
 let nextPort = 20_000 + (Number(process.env.JEST_WORKER_ID ?? 0) % 12) * 1_000 + Math.floor(Math.random() * 500);
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = nextPort++;
     const server = createServer();
