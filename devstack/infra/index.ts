@@ -7,7 +7,8 @@
  * - Everything binds 127.0.0.1 only and keeps all of its state, pid files and
  *   logs under `dataDir` (git-ignored `.data/...`).
  * - Servers are started detached, so they outlive the process that started
- *   them; `stopInfra` stops them through their pid files.
+ *   them; `stopInfra` stops them through their pid files, and `npm run up`
+ *   supervises them by their pids (devstack/supervisor.ts).
  * - `startInfra` is idempotent: a server already running from an earlier run
  *   (found through its pid file) is reused, not started twice.
  *
@@ -25,9 +26,9 @@ import { startRedis, stopRedis } from './redis';
 import { startTemporal, stopTemporal } from './temporal';
 
 export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
-export { resetDatabase, startPostgres, stopPostgres } from './postgres';
-export { flushRedis, startRedis, stopRedis } from './redis';
-export { startTemporal, stopTemporal } from './temporal';
+export { postgresPid, resetDatabase, startPostgres, stopPostgres } from './postgres';
+export { flushRedis, redisPid, startRedis, stopRedis } from './redis';
+export { startTemporal, stopTemporal, temporalPid } from './temporal';
 
 export interface Infra {
   databaseUrl: string;

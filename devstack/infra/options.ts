@@ -35,7 +35,8 @@ export const DEV_PORT_OFFSET = Number(process.env.DEV_PORT_OFFSET ?? 0);
 // port inside it can be taken by any outgoing connection, and the server
 // then fails to bind.
 export const DEV_INFRA_OPTIONS: InfraOptions = {
-  dataDir: path.join(REPO_ROOT, '.data', DEV_PORT_OFFSET ? `dev-${DEV_PORT_OFFSET}` : 'dev'),
+  // DEV_DATA_DIR: a data folder of its own (a test that runs a whole supervised stack starts it empty).
+  dataDir: process.env.DEV_DATA_DIR ? path.resolve(process.env.DEV_DATA_DIR) : path.join(REPO_ROOT, '.data', DEV_PORT_OFFSET ? `dev-${DEV_PORT_OFFSET}` : 'dev'),
   pgPort: 15432 + DEV_PORT_OFFSET,
   redisPort: 16379 + DEV_PORT_OFFSET,
   temporalPort: 7233 + DEV_PORT_OFFSET,

@@ -121,6 +121,12 @@ function missingSearchAttributes(port: number): Promise<string[]> {
   });
 }
 
+/** The dev server's pid, from its pid file (null when it is not running). */
+export function temporalPid(o: InfraOptions): number | null {
+  const pid = readPid(temporalPaths(o).pidFile);
+  return pid && isAlive(pid, 'start-dev') ? pid : null;
+}
+
 export async function stopTemporal(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = temporalPaths(o);
   const pid = readPid(p.pidFile);

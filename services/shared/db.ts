@@ -33,8 +33,11 @@ export function createPool(url: string, max = 10): Pool {
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     query_timeout: PG_QUERY_TIMEOUT_MS,
   });
-  // An idle client losing its connection must not crash the process.
+  // A client losing its connection must not crash the process: an idle one
+  // (the pool's 'error'), nor one checked out between two queries (its own
+  // 'error'; its next query fails, and the pool drops it when released).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
