@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { SignedIn } from '../../devstack/api-client';
 import { infraUrls, startPostgres, startRedis, stopPostgres, stopRedis, type InfraOptions } from '../../devstack/infra';
@@ -22,6 +23,8 @@ const stores: InfraOptions = {
   temporalUiPort: null,
   fast: true,
 };
+/** Redis keeps its data across a restart (append-only file), as the dev stack's does. */
+const redisStore: InfraOptions = { ...stores, fast: false };
 const quiet = () => undefined;
 /** Well above an outage answer (refused at once) and below a hang (a timeout the client would hit). */
 const BOUND_MS = 6_000;
@@ -31,7 +34,7 @@ describe('a store out of reach', () => {
   let organizer: SignedIn;
   let customer: SignedIn;
   beforeAll(async () => {
-    await Promise.all([startPostgres(stores, quiet), startRedis(stores, quiet)]);
+    await Promise.all([startPostgres(stores, quiet), startRedis(redisStore, quiet)]);
     const { databaseUrl, redisUrl } = infraUrls(stores);
     stack = await startStack({ worker: false, infra: { databaseUrl, redisUrl } });
     organizer = await stack.newUserWithRole('organizer');
@@ -39,7 +42,7 @@ describe('a store out of reach', () => {
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
-    await Promise.all([stopPostgres(stores, quiet), stopRedis(stores, quiet)]);
+    await Promise.all([stopPostgres(stores, quiet), stopRedis(redisStore, quiet)]);
   });
 
   /** One call, with how long it took. */
@@ -82,15 +85,44 @@ describe('a store out of reach', () => {
     const join = () => timed('POST', `/api/v1/sessions/${sessionId}/queue`, customer.token);
     expect((await join()).status).toBe(201);
 
-    await stopRedis(stores, quiet);
+    await stopRedis(redisStore, quiet);
     try {
       expectOutage(await join());
       const map = await timed('GET', `/api/v1/sessions/${sessionId}/seat-map`);
       expect(map.status).toBe(200);
       expect(map.body.seats).toHaveLength(25);
     } finally {
-      await startRedis(stores, quiet);
+      await startRedis(redisStore, quiet);
     }
     await eventually(async () => expect((await join()).status).toBe(201), 15_000, 250);
+  }, 90_000);
+
+  it('a seat change made while Redis was down shows on the seat map once Redis is back with its old data', async () => {
+    const { sessionId, seats } = await smallSession(stack.api, organizer.token);
+    const seatId = seats[0]!.seatId;
+    const mapStatus = async () => ((await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/seat-map`)).seats as { seatId: string; status: string }[]).find((x) => x.seatId === seatId)!.status;
+    expect(await mapStatus()).toBe('available'); // the view is built
+
+    await stopRedis(redisStore, quiet);
+    try {
+      // The catalog commits a hold its Redis view cannot hear of.
+      const hold = await fetch(`${stack.urls.catalog}/internal/sessions/${sessionId}/holds`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-service-token': stack.secrets.serviceToken },
+        body: JSON.stringify({ reservationId: randomUUID(), seatIds: [seatId], heldUntil: new Date(Date.now() + 3_600_000).toISOString() }),
+      });
+      expect(hold.status).toBe(200);
+      expect(await mapStatus()).toBe('reserved'); // read from PostgreSQL meanwhile
+    } finally {
+      await startRedis(redisStore, quiet);
+    }
+    // Redis is back with the view as it was before the hold. Once the catalog has reconnected (its
+    // client retries at most 2 s apart) it reads the view again, which it has brought up to date.
+    await new Promise((r) => setTimeout(r, 3_000));
+    await eventually(async () => expect(await mapStatus()).toBe('reserved'), 5_000, 250);
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await mapStatus()).toBe('reserved');
+    }
   }, 90_000);
 });
