@@ -65,7 +65,10 @@ describe('BookingWorkflow (time-skipping)', () => {
       notification: notificationClient(client('notification')),
       auth: authClient(client('auth')),
     });
-    activities = { ...real, createPaymentIntent: (a) => (chargeFault ?? real.createPaymentIntent)(a) };
+    activities = {
+      ...real,
+      createPaymentIntent: (a) => (chargeFault ?? real.createPaymentIntent)(a),
+    };
     await startWorker();
   }, 120_000);
 
@@ -207,6 +210,43 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'available', reservation_id: null })));
     expect((await handle.result()).phase).toBe('cancelled');
     await keepBookingHistory('cancelled', handle);
+  });
+
+  it('a payment the workflow never saw (its confirm lost with its worker) ends the booking as a late payment does: a sale while the seats are its own, else a refund', async () => {
+    // What a worker killed while the confirm's charge ran leaves: a charge under the booking's first
+    // idempotency key, and no trace of the confirm in the workflow's history.
+    const chargeBehindItsBack = (r: { id: string; total: { amount: string; currency: string } }) =>
+      paymentClient(createServiceClient(stack.urls.payment, stack.secrets.serviceToken)).createIntent({ idempotencyKey: `${r.id}:1`, reference: r.id, amount: r.total, token: 'tok_visa' });
+    const charges = async (id: string) => (await stack.pool.query('SELECT refunded_at IS NOT NULL AS refunded FROM payment.charges WHERE reference = $1', [id])).rows;
+    const validTickets = async (id: string) => Number((await stack.pool.query(`SELECT count(*) FROM booking.tickets WHERE reservation_id = $1 AND status = 'valid'`, [id])).rows[0].count);
+
+    // The hold ends: the seat is still its own (a lapsed hold nobody took), so the payment buys it.
+    const sold = await book(1);
+    await chargeBehindItsBack(sold.reservation);
+    expect((await sold.handle.result()).phase).toBe('confirmed');
+    expect(await seatRows(sold.seatIds)).toEqual([{ status: 'sold', reservation_id: sold.reservationId }]);
+    expect(await charges(sold.reservationId)).toEqual([{ refunded: false }]);
+    expect(await validTickets(sold.reservationId)).toBe(1);
+    await keepBookingHistory('unseen-payment-sold', sold.handle);
+
+    // A cancel asked of a paid booking is refused: it is confirmed.
+    const kept = await book(1);
+    await chargeBehindItsBack(kept.reservation);
+    expect(await failureType(kept.handle.executeUpdate(cancelUpdate))).toBe('RESERVATION_CONFIRMED');
+    expect((await kept.handle.result()).phase).toBe('confirmed');
+    expect(await charges(kept.reservationId)).toEqual([{ refunded: false }]);
+    await keepBookingHistory('unseen-payment-cancel-refused', kept.handle);
+
+    // Another buyer has the seat by the time the hold ends: the payment is refunded.
+    const lost = await book(1);
+    await chargeBehindItsBack(lost.reservation);
+    const catalog = catalogClient(createServiceClient(stack.urls.catalog, stack.secrets.serviceToken));
+    await catalog.releaseSeats(session.sessionId, lost.reservationId);
+    await catalog.holdSeats(session.sessionId, { reservationId: randomUUID(), seatIds: lost.seatIds, heldUntil: new Date(Date.now() + 2 * HOLD_TTL_MS).toISOString() });
+    expect((await lost.handle.result()).phase).toBe('expired');
+    expect(await charges(lost.reservationId)).toEqual([{ refunded: true }]);
+    expect(await validTickets(lost.reservationId)).toBe(0);
+    await keepBookingHistory('unseen-payment-refunded', lost.handle);
   });
 
   it('general admission: the hold picks the places, confirm sells exactly those and issues a ticket per place', async () => {
