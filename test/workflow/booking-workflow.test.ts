@@ -26,6 +26,9 @@ describe('BookingWorkflow (time-skipping)', () => {
   let activities: ReturnType<typeof createBookingActivities>;
   /** When set, replaces createPaymentIntent: lets a test lose the provider's answer. */
   let chargeFault: typeof activities.createPaymentIntent | undefined;
+  /** When set, replaces holdAndRecord: lets a test lose an attempt's answer. */
+  let holdFault: typeof activities.holdAndRecord | undefined;
+  let realHoldAndRecord: typeof activities.holdAndRecord;
   let session: Awaited<ReturnType<typeof smallSession>>;
   let standing: Awaited<ReturnType<typeof gaSession>>;
   let userId: string;
@@ -68,7 +71,9 @@ describe('BookingWorkflow (time-skipping)', () => {
     activities = {
       ...real,
       createPaymentIntent: (a) => (chargeFault ?? real.createPaymentIntent)(a),
+      holdAndRecord: (a) => (holdFault ?? real.holdAndRecord)(a),
     };
+    realHoldAndRecord = real.holdAndRecord;
     await startWorker();
   }, 120_000);
 
@@ -247,6 +252,38 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await charges(lost.reservationId)).toEqual([{ refunded: true }]);
     expect(await validTickets(lost.reservationId)).toBe(0);
     await keepBookingHistory('unseen-payment-refunded', lost.handle);
+  });
+
+  it('a hold refused on a retry leaves no reservation behind that an earlier attempt recorded', async () => {
+    const [seatId] = session.seats.slice(next, next + 1).map((x) => x.seatId);
+    next += 1;
+    const reservationId = randomUUID();
+    const catalog = catalogClient(createServiceClient(stack.urls.catalog, stack.secrets.serviceToken));
+    let attempts = 0;
+    holdFault = async (a) => {
+      attempts++;
+      const held = await realHoldAndRecord(a);
+      if (attempts > 1) return held;
+      // The first attempt held and recorded, then lost its answer; meanwhile its hold ended and another buyer took the seat.
+      expect(held.ok).toBe(true);
+      await catalog.releaseSeats(a.sessionId, a.reservationId);
+      expect((await catalog.holdSeats(a.sessionId, { reservationId: randomUUID(), seatIds: [seatId!], heldUntil: new Date(Date.now() + HOLD_TTL_MS).toISOString() })).ok).toBe(true);
+      throw new Error('the answer was lost');
+    };
+    try {
+      const handle = await env.client.workflow.start(BookingWorkflow, {
+        taskQueue,
+        workflowId: `booking-${reservationId}`,
+        args: [{ reservationId, userId, sessionId: session.sessionId, seatIds: [seatId!], holdTtlMs: HOLD_TTL_MS, searchAttributes: false }],
+      });
+      expect(await handle.executeUpdate(holdUpdate)).toEqual({ ok: false, code: 'SEAT_UNAVAILABLE', unavailable: [seatId] });
+      expect((await handle.result()).phase).toBe('rejected');
+    } finally {
+      holdFault = undefined;
+    }
+    // (A workflow task that is replayed runs its local activities again: two attempts or more.)
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect((await stack.pool.query('SELECT status FROM booking.reservations WHERE id = $1', [reservationId])).rows).toEqual([]);
   });
 
   it('general admission: the hold picks the places, confirm sells exactly those and issues a ticket per place', async () => {
