@@ -19,8 +19,8 @@ import {
 import type { Infra } from './infra';
 import { DEV_PORT_OFFSET } from './infra/options';
 
-/** A service's port in the local stack (the platform's, moved by DEV_PORT_OFFSET). */
-export const devPort = (name: ServiceName) => SERVICE_PORTS[name] + DEV_PORT_OFFSET;
+/** A service's port in the local stack (the platform's, moved by DEV_PORT_OFFSET, or by another stack's offset). */
+export const devPort = (name: ServiceName, offset = DEV_PORT_OFFSET) => SERVICE_PORTS[name] + offset;
 const DEV_SMTP_PORT = MAIL_SINK_SMTP_PORT + DEV_PORT_OFFSET;
 
 /**
@@ -32,7 +32,7 @@ const DEV_SMTP_PORT = MAIL_SINK_SMTP_PORT + DEV_PORT_OFFSET;
  */
 export const REPLICA_PORT_STEP = 10;
 export const MAX_REPLICAS = 9;
-export const replicaPort = (name: ServiceName, replica: number) => devPort(name) + (replica - 1) * REPLICA_PORT_STEP;
+export const replicaPort = (name: ServiceName, replica: number, offset = DEV_PORT_OFFSET) => devPort(name, offset) + (replica - 1) * REPLICA_PORT_STEP;
 /** A replica's name in logs, pid files and the supervisor: worker, worker-2, worker-3... */
 export const replicaName = (name: ServiceName, replica: number) => (replica === 1 ? name : `${name}-${replica}`);
 

@@ -12,8 +12,11 @@ import { START_ORDER } from './dev-env';
 import { DEV_INFRA_OPTIONS, stopInfra, TEST_INFRA_OPTIONS } from './infra';
 import { isAlive, readPid, terminate, waitForExit } from './infra/processes';
 
-export const RUN_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'run');
-export const LOG_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'logs');
+/** Where a stack keeps its pid files and the supervisor's status (`dataDir`: its infra's data folder). */
+export const runDirOf = (dataDir: string) => path.join(dataDir, 'run');
+export const logDirOf = (dataDir: string) => path.join(dataDir, 'logs');
+export const RUN_DIR = runDirOf(DEV_INFRA_OPTIONS.dataDir);
+export const LOG_DIR = logDirOf(DEV_INFRA_OPTIONS.dataDir);
 export const UP_PID_FILE = path.join(RUN_DIR, 'up.pid');
 export const UP_CMDLINE = path.join('devstack', 'up.js');
 

@@ -15,6 +15,8 @@ export interface HttpAnswer {
   /** The raw body (empty on timeout or error). */
   raw: Buffer;
   etag?: string;
+  /** Retry-After, when the answer had one (seconds). */
+  retryAfter?: string;
   /** Start of the request, ms on performance.now()'s clock. */
   startedAt: number;
   ms: number;
@@ -47,16 +49,17 @@ export function createHttpClient(baseUrl: string, o: { maxSockets: number; timeo
       const startedAt = performance.now();
       return new Promise<HttpAnswer>((resolve) => {
         let settled = false;
-        const done = (status: Outcome, raw: Buffer = Buffer.alloc(0), etag?: string) => {
+        const done = (status: Outcome, raw: Buffer = Buffer.alloc(0), h: http.IncomingHttpHeaders = {}) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status, raw, etag, startedAt, ms: performance.now() - startedAt });
+          const retryAfter = h['retry-after'];
+          resolve({ status, raw, etag: h.etag, ...(retryAfter ? { retryAfter } : {}), startedAt, ms: performance.now() - startedAt });
         };
         const req = http.request({ host: url.hostname, port: url.port, method, path, headers, agent }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks), res.headers.etag));
+          res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks), res.headers));
           res.on('error', (err) => done('error', Buffer.from(err.message)));
         });
         const timer = setTimeout(() => {

@@ -25,7 +25,7 @@ import { defaultLog } from './processes';
 import { startRedis, stopRedis } from './redis';
 import { startTemporal, stopTemporal } from './temporal';
 
-export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
+export { DEV_INFRA_OPTIONS, devInfraOptions, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
 export { postgresPid, resetDatabase, startPostgres, stopPostgres } from './postgres';
 export { flushRedis, redisPid, startRedis, stopRedis } from './redis';
 export { startTemporal, stopTemporal, temporalPid } from './temporal';
