@@ -31,6 +31,9 @@ import type { CallOptions, TemporalBulkhead } from './flow-control/temporal-bulk
 // Namespace for reservation ids derived from (user, Idempotency-Key).
 const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
 
+/** The reservation a buyer's Idempotency-Key stands for: the same key of the same buyer, the same reservation. */
+export const reservationIdFor = (userId: string, idempotencyKey: string) => uuidv5(`${userId}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
+
 export interface BookingSettings {
   taskQueue: string;
   holdTtlMs: number;
@@ -207,10 +210,13 @@ export function createBookings(client: Client, store: BookingStore, s: BookingSe
       if (!generalAdmission && seatIds.length === 0) throw badRequest('give exactly one of seatIds and generalAdmission');
       if (generalAdmission && seatIdsIn?.length) throw badRequest('give exactly one of seatIds and generalAdmission');
       if (Math.max(seatIds.length, generalAdmission?.quantity ?? 0) > s.maxSeats) throw badRequest(`at most ${s.maxSeats} seats per reservation`);
-      const id = idempotencyKey ? uuidv5(`${user.userId}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE) : randomUUID();
+      const id = idempotencyKey ? reservationIdFor(user.userId, idempotencyKey) : randomUUID();
       if (idempotencyKey) {
+        // A booking that has ended answers from the read model. One recorded active may still be
+        // refused by its workflow (a hold attempt that recorded it, lost its answer, and was
+        // refused on retry once its seats went to someone else): its workflow answers.
         const existing = await store.reservation(id);
-        if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds, generalAdmission) };
+        if (existing && existing.status !== 'active') return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds, generalAdmission) };
       }
       // General admission names no seats: a sold-out area is refused by the
       // catalog's hold, the workflow's first step.
