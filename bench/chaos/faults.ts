@@ -62,11 +62,12 @@ export async function killAndWait(s: ChaosStack, unit: string, log: Log): Promis
 /**
  * Stops a server for `downMs` with the supervisor held off, then lets the
  * supervisor start it again, and waits until it runs: an outage the
- * supervisor does not end early.
+ * supervisor does not end early. Returns when it was let back (the end of the fault).
  */
-export async function outage(s: ChaosStack, unit: 'postgres' | 'redis' | 'temporal', downMs: number, log: Log): Promise<void> {
+export async function outage(s: ChaosStack, unit: 'postgres' | 'redis' | 'temporal', downMs: number, log: Log): Promise<number> {
   const before = restartsOf(s, unit);
   holdDown(s.runDir, unit);
+  let released: number;
   try {
     const quiet = () => undefined;
     log(`stopping ${unit} for ${downMs / 1000}s`);
@@ -76,9 +77,11 @@ export async function outage(s: ChaosStack, unit: 'postgres' | 'redis' | 'tempor
     await sleep(downMs);
   } finally {
     releaseHold(s.runDir, unit);
+    released = Date.now();
   }
   await untilRestarted(s, unit, before);
   log(`${unit} is back`);
+  return released;
 }
 
 export const flush = (s: ChaosStack, log: Log) => {

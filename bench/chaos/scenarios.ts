@@ -67,19 +67,13 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'temporal-restart',
     title: 'Temporal stopped 5 s, restarted on its database file',
     trigger: 'holds',
-    async inject(s, log) {
-      await outage(s, 'temporal', 5_000, log);
-      return now();
-    },
+    inject: (s, log) => outage(s, 'temporal', 5_000, log),
   },
   {
     id: 'postgres-10s',
     title: 'PostgreSQL stopped 10 s',
     trigger: 'holds',
-    async inject(s, log) {
-      await outage(s, 'postgres', 10_000, log);
-      return now();
-    },
+    inject: (s, log) => outage(s, 'postgres', 10_000, log),
   },
   {
     id: 'redis-kill',

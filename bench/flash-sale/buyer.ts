@@ -75,17 +75,24 @@ function rowIndexOf(a: HttpAnswer): RowIndex | undefined {
 
 export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number): Promise<BuyerResult> {
   const random = prng(ctx.seed * 1_000_003 + buyerNo);
+  /** Whether some reservation request of this buyer's current choice of seats may have held them unannounced (a 5xx, a lost answer). */
+  let reserveInDoubt = false;
   const call = async (endpoint: Endpoint, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
     for (let attempt = 0; ; attempt++) {
       const a = await ctx.http.request(method, path, { token: buyer.token, body, headers });
       ctx.recorder.record(endpoint, a);
+      if (endpoint === 'POST /reservations' && (a.status === 'timeout' || a.status === 'error' || a.status >= 500)) reserveInDoubt = true;
       const wait = ctx.retry && attempt < ctx.retry.attempts ? retryWait(a, ctx.retry.maxWaitMs) : undefined;
       if (wait === undefined) return a;
       await sleep(wait);
     }
   };
-  /** A reservation's headers: with retries, an Idempotency-Key per reservation attempt. */
-  const reserveHeaders = (h: Record<string, string> | undefined) => (ctx.retry ? { ...h, 'idempotency-key': randomUUID() } : h);
+  /**
+   * A reservation's headers: with retries, an Idempotency-Key per choice of
+   * seats, kept when the buyer is sent to queue and asks again for the same
+   * seats (an attempt whose answer was lost may have held them already).
+   */
+  const reserveHeaders = (h: Record<string, string> | undefined, key: string | undefined) => (key ? { ...h, 'idempotency-key': key } : h);
 
   let headers: Record<string, string> | undefined;
   const queue = async (): Promise<BuyerResult | undefined> => {
@@ -109,12 +116,17 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
   for (let attempt = 0; attempt < 4; attempt++) {
     const seatIds = pickAdjacent(index, n, aimAtFront, refused, random);
     if (!seatIds) return attempt === 0 ? 'no-seats-on-map' : 'rejected';
-    let r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, reserveHeaders(headers));
+    const key = ctx.retry ? randomUUID() : undefined;
+    reserveInDoubt = false;
+    let r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, reserveHeaders(headers, key));
     if (r.status === 403 && !headers && json<{ code?: string }>(r)?.code === 'ADMISSION_REQUIRED') {
       // Booking was at capacity and the room opened: queue, then ask again for the same seats.
       const gaveUp = await queue();
-      if (gaveUp) return gaveUp;
-      r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, reserveHeaders(headers));
+      if (gaveUp) {
+        if (reserveInDoubt) ctx.ledger.unknownReserves++;
+        return gaveUp;
+      }
+      r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, reserveHeaders(headers, key));
     }
     if (r.status === 409) {
       const taken = json<{ unavailableSeats?: string[] }>(r)?.unavailableSeats;
@@ -122,7 +134,7 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
       continue;
     }
     if (r.status !== 201) {
-      if (r.status === 'timeout' || r.status === 'error' || r.status >= 500) ctx.ledger.unknownReserves++;
+      if (reserveInDoubt) ctx.ledger.unknownReserves++;
       return 'failed';
     }
     const reservation = json<{ id: string; expiresAt: string }>(r)!;
