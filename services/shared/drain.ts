@@ -1,21 +1,33 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import net from 'node:net';
 import { problem } from './errors';
+
+/**
+ * How long nothing may be in flight before the idle keep-alive connections
+ * left are closed. A client may be sending a request on such a connection
+ * at the very moment it is closed, and that request is lost without an
+ * answer: until then, a request arriving on one is answered (with
+ * `Connection: close`), which empties a busy client's pool of them quickly.
+ */
+const QUIET_MS = 1_000;
 
 /**
  * Graceful shutdown of a service's HTTP server (a redeploy, a scale-down):
  * `drain` marks the server draining, so /readyz answers 503 at once and
  * every answer from then on closes its connection; stops accepting new
  * connections; ends event streams (their clients reconnect, to a replica
- * that stays); and waits up to `graceMs` for the requests in flight to be
- * answered. Whatever is still open then is cut.
+ * that stays); answers the requests in flight, and those arriving on
+ * connections already open, for up to `graceMs`, then closes the idle
+ * connections once nothing has been in flight for QUIET_MS. Whatever is
+ * still open at `graceMs` is cut.
  *
  * `listener` wraps the service's request listener to know what is in
  * flight: a set insert and delete per request.
  */
 export function drainable(app: RequestListener) {
   let draining = false;
-  let server: Server | undefined;
   const inFlight = new Set<ServerResponse>();
+  let lastSettled = 0;
 
   const listener: RequestListener = (req, res) => {
     if (draining) {
@@ -25,28 +37,31 @@ export function drainable(app: RequestListener) {
     inFlight.add(res);
     res.once('close', () => {
       inFlight.delete(res);
-      // A keep-alive connection whose answer went out before the drain began is idle now: close it.
-      if (draining) setImmediate(() => server?.closeIdleConnections());
+      lastSettled = Date.now();
     });
     app(req, res);
   };
 
   async function drain(s: Server, graceMs: number): Promise<{ cut: number }> {
-    server = s;
     draining = true;
-    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+    // Stop accepting only: Node's http close() would also close the idle keep-alive connections at once.
+    const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(s, () => resolve()));
     for (const res of inFlight) {
       if (isEventStream(res)) res.end();
       else if (!res.headersSent) res.shouldKeepAlive = false;
     }
-    s.closeIdleConnections();
-    let timer: NodeJS.Timeout | undefined;
-    const inTime = await Promise.race([closed.then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs)))]);
-    clearTimeout(timer);
-    if (inTime) return { cut: 0 };
+    const deadline = Date.now() + graceMs;
+    lastSettled = Date.now();
+    while (Date.now() < deadline && (inFlight.size > 0 || Date.now() - lastSettled < QUIET_MS)) {
+      await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - Date.now()))));
+    }
     const cut = inFlight.size;
-    s.closeAllConnections();
+    if (cut) s.closeAllConnections();
+    else s.closeIdleConnections();
+    // A connection still sending its first request (never finishing it) is not idle: it is cut too.
+    const stragglers = setTimeout(() => s.closeAllConnections(), QUIET_MS);
     await closed;
+    clearTimeout(stragglers);
     return { cut };
   }
 

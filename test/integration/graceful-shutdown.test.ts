@@ -81,6 +81,14 @@ describe('graceful shutdown on SIGTERM', () => {
       const inFlight = charge(p.url, key);
       await eventually(waitingInsert, 10_000, 50);
 
+      // A keep-alive connection that has been used and sits idle when the signal comes.
+      const idle = net.connect(p.port, '127.0.0.1');
+      let idleAnswers = '';
+      idle.on('data', (b: Buffer) => (idleAnswers += b.toString()));
+      idle.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      await eventually(async () => expect(idleAnswers).toContain('"status":"ok"'), 5_000, 20);
+      expect(idleAnswers).toMatch(/connection: keep-alive/i);
+
       // A request that began arriving before the signal (its headers not finished yet): answered once they are.
       const late = net.connect(p.port, '127.0.0.1');
       await new Promise((r) => late.once('connect', r));
@@ -94,6 +102,11 @@ describe('graceful shutdown on SIGTERM', () => {
       late.end('\r\n');
       await eventually(async () => expect(answer).toMatch(/^HTTP\/1\.1 503/), 5_000, 50);
       expect(answer).toContain('NOT_READY');
+      // A request on the idle connection is answered too (not cut with its connection), and that connection closed after it.
+      idleAnswers = '';
+      idle.write(`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+      await eventually(async () => expect(idleAnswers).toContain('"status":"ok"'), 5_000, 20);
+      expect(idleAnswers).toMatch(/connection: close/i);
       expect(p.child.exitCode).toBeNull(); // still answering the request in flight
 
       await db.query('ROLLBACK');
