@@ -53,10 +53,12 @@ export function signal(s: ChaosStack, unit: string, sig: NodeJS.Signals, log: Lo
   return before;
 }
 
-/** SIGKILLs `unit` and waits until the supervisor has it running again. */
-export async function killAndWait(s: ChaosStack, unit: string, log: Log): Promise<void> {
+/** SIGKILLs `unit` and waits until the supervisor has it running again. Returns when it was killed (the end of the fault). */
+export async function killAndWait(s: ChaosStack, unit: string, log: Log): Promise<number> {
   const before = signal(s, unit, 'SIGKILL', log);
+  const killed = Date.now();
   await untilRestarted(s, unit, before);
+  return killed;
 }
 
 /**
@@ -84,15 +86,20 @@ export async function outage(s: ChaosStack, unit: 'postgres' | 'redis' | 'tempor
   return released;
 }
 
-export const flush = (s: ChaosStack, log: Log) => {
+/** FLUSHALL; returns when it was done. */
+export async function flush(s: ChaosStack, log: Log): Promise<number> {
   log('FLUSHALL');
-  return flushRedis(s.infraOptions);
-};
+  await flushRedis(s.infraOptions);
+  return Date.now();
+}
 
-/** SIGTERM to every service replica, one at a time, each back and ready before the next (a rolling redeploy). */
-export async function rollingRestart(s: ChaosStack, log: Log): Promise<void> {
+/** SIGTERM to every service replica, one at a time, each back and ready before the next (a rolling redeploy). Returns when the last was signalled. */
+export async function rollingRestart(s: ChaosStack, log: Log): Promise<number> {
+  let last = Date.now();
   for (const r of s.replicas) {
     const before = signal(s, r.name, 'SIGTERM', log);
+    last = Date.now();
     await untilRestarted(s, r.name, before);
   }
+  return last;
 }

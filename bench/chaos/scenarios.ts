@@ -23,8 +23,6 @@ export interface Scenario {
   teardown?(s: ChaosStack, log: Log): Promise<void>;
 }
 
-const now = () => Date.now();
-
 /** The supervisor is asked to keep the second worker down: the sale has one worker. */
 function oneWorker() {
   let restarts = 0;
@@ -47,21 +45,13 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'worker SIGKILLed (one worker)',
     trigger: 'holds',
     ...oneWorker(),
-    async inject(s, log) {
-      const at = now();
-      await killAndWait(s, 'worker', log);
-      return at;
-    },
+    inject: (s, log) => killAndWait(s, 'worker', log),
   },
   {
     id: 'worker-kill-of-two',
     title: 'one of two workers SIGKILLed',
     trigger: 'holds',
-    async inject(s, log) {
-      const at = now();
-      await killAndWait(s, 'worker', log);
-      return at;
-    },
+    inject: (s, log) => killAndWait(s, 'worker', log),
   },
   {
     id: 'temporal-restart',
@@ -79,49 +69,31 @@ export const SCENARIOS: readonly Scenario[] = [
     id: 'redis-kill',
     title: 'Redis SIGKILLed, restarted',
     trigger: 'holds',
-    async inject(s, log) {
-      const at = now();
-      await killAndWait(s, 'redis', log);
-      return at;
-    },
+    inject: (s, log) => killAndWait(s, 'redis', log),
   },
   {
     id: 'redis-flushall',
     title: 'Redis FLUSHALL (waiting room open)',
     trigger: 'holds',
     waitingRoom: true,
-    async inject(s, log) {
-      await flush(s, log);
-      return now();
-    },
+    inject: flush,
   },
   {
     id: 'booking-kill',
     title: 'booking API SIGKILLed during confirms',
     trigger: 'confirms',
-    async inject(s, log) {
-      const at = now();
-      await killAndWait(s, 'booking', log);
-      return at;
-    },
+    inject: (s, log) => killAndWait(s, 'booking', log),
   },
   {
     id: 'payment-kill',
     title: 'payment provider SIGKILLed during confirms',
     trigger: 'confirms',
-    async inject(s, log) {
-      const at = now();
-      await killAndWait(s, 'payment', log);
-      return at;
-    },
+    inject: (s, log) => killAndWait(s, 'payment', log),
   },
   {
     id: 'rolling-restart',
     title: 'rolling restart of every service (SIGTERM)',
     trigger: 'holds',
-    async inject(s, log) {
-      await rollingRestart(s, log);
-      return now();
-    },
+    inject: rollingRestart,
   },
 ];
