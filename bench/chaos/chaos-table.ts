@@ -14,7 +14,7 @@ const AUDIT_COLUMNS: [string, string][] = [
 ];
 
 export function chaosTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'buyers', 'holds', 'sold', '5xx (not 503+Retry-After)', '503 + Retry-After', 'never answered', 'recovered (s)', ...AUDIT_COLUMNS.map(([, short]) => short)];
+  const header = ['scenario', 'buyers', 'holds', 'sold', '5xx (not 503+Retry-After)', '503 + Retry-After', 'never answered (after retries)', 'recovered (s)', ...AUDIT_COLUMNS.map(([, short]) => short)];
   const rows = results.map((r) => [
     r.scenario.title,
     String(r.buyers),

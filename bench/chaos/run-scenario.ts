@@ -36,7 +36,7 @@ export interface ScenarioResult {
   otherServerErrors: number;
   /** 503 with Retry-After (retried by the buyers). */
   unavailable: number;
-  /** Timeouts, refused and broken connections. */
+  /** Requests that never got an answer, after the buyers' retries: timeouts, refused and broken connections. */
   unanswered: number;
   /** From the end of the fault until every replica is ready and the seat view is built again. */
   recoverSeconds: number;
@@ -131,7 +131,7 @@ export async function runScenario(stack: ChaosStack, env: SaleEnv, scenario: Sce
       sold: totals.seatsSold,
       otherServerErrors: f.serverErrors - run.recorder.unavailableWithRetryAfter,
       unavailable: run.recorder.unavailableWithRetryAfter,
-      unanswered: f.timeouts + f.connectionErrors,
+      unanswered: run.recorder.unanswered,
       recoverSeconds,
       audit: lines,
       notes,

@@ -83,7 +83,10 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
       ctx.recorder.record(endpoint, a);
       if (endpoint === 'POST /reservations' && (a.status === 'timeout' || a.status === 'error' || a.status >= 500)) reserveInDoubt = true;
       const wait = ctx.retry && attempt < ctx.retry.attempts ? retryWait(a, ctx.retry.maxWaitMs) : undefined;
-      if (wait === undefined) return a;
+      if (wait === undefined) {
+        if (a.status === 'timeout' || a.status === 'error') ctx.recorder.unanswered++;
+        return a;
+      }
       await sleep(wait);
     }
   };

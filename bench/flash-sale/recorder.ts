@@ -88,6 +88,8 @@ export class Recorder {
 
   /** 503 answers that said when to retry (Retry-After): a dependency down for a while, which a client may retry. */
   unavailableWithRetryAfter = 0;
+  /** Requests that, after the buyer's retries (if any), never got an answer: a timeout, or a connection refused or broken. */
+  unanswered = 0;
 
   /** Requests that failed the run's rules: any 5xx, timeout or broken connection. */
   failures(): { serverErrors: number; timeouts: number; connectionErrors: number } {
