@@ -84,6 +84,13 @@ describe('idempotency keys and ownership', () => {
     expect(retried.status).toBe(409);
     expect(retried.body).toMatchObject({ code: 'SEAT_UNAVAILABLE', unavailableSeats: [seat.seatId] });
     await stack.api.expect(200, 'DELETE', `/api/v1/reservations/${taken.id}`, { token: other.token });
+
+    // The record is cleared by the workflow's activity alone (the service credential), never by a buyer.
+    const discard = (headers: Record<string, string>) => fetch(`${stack.urls.booking}/internal/reservations/${id}`, { method: 'DELETE', headers });
+    expect((await discard({ authorization: `Bearer ${late.token}` })).status).toBe(401);
+    expect((await stack.pool.query('SELECT 1 FROM booking.reservations WHERE id = $1', [id])).rowCount).toBe(1);
+    expect((await discard({ 'x-service-token': stack.secrets.serviceToken })).status).toBe(204);
+    expect((await stack.pool.query('SELECT 1 FROM booking.reservations WHERE id = $1', [id])).rowCount).toBe(0);
   });
 
   it('another user cannot read, confirm or cancel your reservation, nor read your tickets', async () => {
