@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEV_INFRA_OPTIONS, type Infra, infraUrls, postgresPid, redisPid, startPostgres, startRedis, stopInfra, temporalProcess } from './infra';
+import { DEV_PORT_OFFSET } from './infra/options';
 import { isAlive, portInUse, readPid, sleep, tail, terminate } from './infra/processes';
 import { REPO_ROOT } from '../services/shared/repo-root';
 import { DEMO_ADMIN, serviceEntry, type ServiceName, WORKER_SDK_METRICS_PORT } from '../contracts/platform';

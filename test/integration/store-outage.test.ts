@@ -19,8 +19,11 @@ const stores: InfraOptions = {
   dataDir: path.join(testInfra().dataDir, 'store-outage'),
   pgPort: 15434 + offset,
   redisPort: 16381 + offset,
-  temporalPort: 0, // not started
+  // Not started here:
+  temporalPort: 0,
   temporalUiPort: null,
+  kubeApiPort: 0,
+  etcdPort: 0,
   fast: true,
 };
 /** Redis keeps its data across a restart (append-only file), as the dev stack's does. */
