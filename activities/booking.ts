@@ -61,6 +61,12 @@ export function createBookingActivities({ catalog, booking, payment, notificatio
     holdAndRecord: async (a: HoldInput & { reservation: Omit<Reservation, 'seats' | 'total'> }) => {
       const held = await holdSeats(a);
       if (held.ok) await recordReservation({ ...a.reservation, seats: held.seats, total: held.total });
+      // An earlier attempt may have held and recorded, then failed to answer (a store down, a
+      // timeout, a worker killed); its hold lapsed meanwhile and another buyer took a seat. The
+      // booking ends refused: the reservation that attempt recorded must not stay behind, active.
+      // (Attempts are counted anew in a replayed task, so every refusal clears; seat claims keep
+      // refused holds rare.)
+      else await call(() => booking.discardReservation(a.reservation.id));
       return held;
     },
 

@@ -39,6 +39,8 @@ export type CatalogClient = ReturnType<typeof catalogClient>;
 export function bookingClient(c: ServiceClient) {
   return {
     recordReservation: (r: Reservation) => c.request<void>('PUT', `/internal/reservations/${id(r.id)}`, r),
+    /** Forgets a reservation recorded active by a hold attempt that a later attempt found refused. */
+    discardReservation: (reservationId: string) => c.request<void>('DELETE', `/internal/reservations/${id(reservationId)}`),
     issueTickets: (reservation: Reservation, chargeId: string) =>
       c.request<Ticket[]>('POST', `/internal/reservations/${id(reservation.id)}/tickets`, { reservation, chargeId }),
     reservation: (reservationId: string) => c.request<RefundableReservation>('GET', `/internal/reservations/${id(reservationId)}`),

@@ -20,9 +20,22 @@ import {
 import type { Infra } from './infra';
 import { DEV_PORT_OFFSET } from './infra/options';
 
-/** A service's port in the local stack (the platform's, moved by DEV_PORT_OFFSET). */
-export const devPort = (name: ServiceName) => SERVICE_PORTS[name] + DEV_PORT_OFFSET;
+/** A service's port in the local stack (the platform's, moved by DEV_PORT_OFFSET, or by another stack's offset). */
+export const devPort = (name: ServiceName, offset = DEV_PORT_OFFSET) => SERVICE_PORTS[name] + offset;
 const DEV_SMTP_PORT = MAIL_SINK_SMTP_PORT + DEV_PORT_OFFSET;
+
+/**
+ * Replicas of a service in the local stack (`npm run up -- --replicas worker=2`):
+ * the first on the service's port, each next REPLICA_PORT_STEP further. Not
+ * the next port: the services' ports are consecutive (booking 4003, payment
+ * 4004), and the step keeps up to MAX_REPLICAS inside one DEV_PORT_OFFSET's
+ * hundred. Others reach a service at its first replica's port.
+ */
+export const REPLICA_PORT_STEP = 10;
+export const MAX_REPLICAS = 9;
+export const replicaPort = (name: ServiceName, replica: number, offset = DEV_PORT_OFFSET) => devPort(name, offset) + (replica - 1) * REPLICA_PORT_STEP;
+/** A replica's name in logs, pid files and the supervisor: worker, worker-2, worker-3... */
+export const replicaName = (name: ServiceName, replica: number) => (replica === 1 ? name : `${name}-${replica}`);
 
 /** Dependencies first: each service is started once those before it answer /readyz. */
 export const START_ORDER: readonly ServiceName[] = ['auth', 'catalog', 'payment', 'mail-sink', 'notification', 'booking', 'checkin', 'worker', 'gateway'];

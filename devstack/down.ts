@@ -12,26 +12,38 @@ import { START_ORDER } from './dev-env';
 import { DEV_INFRA_OPTIONS, stopInfra, TEST_INFRA_OPTIONS } from './infra';
 import { isAlive, readPid, terminate, waitForExit } from './infra/processes';
 
-export const RUN_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'run');
-export const LOG_DIR = path.join(DEV_INFRA_OPTIONS.dataDir, 'logs');
+/** Where a stack keeps its pid files and the supervisor's status (`dataDir`: its infra's data folder). */
+export const runDirOf = (dataDir: string) => path.join(dataDir, 'run');
+export const logDirOf = (dataDir: string) => path.join(dataDir, 'logs');
+export const RUN_DIR = runDirOf(DEV_INFRA_OPTIONS.dataDir);
+export const LOG_DIR = logDirOf(DEV_INFRA_OPTIONS.dataDir);
 export const UP_PID_FILE = path.join(RUN_DIR, 'up.pid');
 export const UP_CMDLINE = path.join('devstack', 'up.js');
 
-export function servicePidFile(name: string): string {
-  return path.join(RUN_DIR, `${name}.pid`);
+/** The pid file of a service replica (worker, worker-2...). */
+export function servicePidFile(replica: string): string {
+  return path.join(RUN_DIR, `${replica}.pid`);
+}
+
+/** The replicas of a service that have pid files, first replica first. */
+function pidFilesOf(name: string): string[] {
+  const own = new RegExp(`^${name}(-\\d+)?\\.pid$`);
+  const files = fs.existsSync(RUN_DIR) ? fs.readdirSync(RUN_DIR).filter((f) => own.test(f)) : [];
+  return files.sort().map((f) => path.join(RUN_DIR, f));
 }
 
 /** Stops dev services left running (pid files in .data/dev/run), gateway first. */
 export async function stopDevServices(log: (l: string) => void): Promise<void> {
   for (const name of [...START_ORDER].reverse()) {
-    const file = servicePidFile(name);
-    const pid = readPid(file);
-    if (pid && isAlive(pid, serviceEntry(name))) {
-      log(`stopping ${name} (pid ${pid})`);
-      // Each service is its own process group (spawned detached): stop the group.
-      await terminate(pid, { group: true, timeoutMs: 10_000 });
+    for (const file of pidFilesOf(name)) {
+      const pid = readPid(file);
+      if (pid && isAlive(pid, serviceEntry(name))) {
+        log(`stopping ${path.basename(file, '.pid')} (pid ${pid})`);
+        // Each service is its own process group (spawned detached): stop the group.
+        await terminate(pid, { group: true, timeoutMs: 10_000 });
+      }
+      fs.rmSync(file, { force: true });
     }
-    fs.rmSync(file, { force: true });
   }
 }
 

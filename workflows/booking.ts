@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   BookingFailure,
   cancelUpdate,
@@ -26,6 +26,8 @@ const LATE_PAYMENT_POLL_MS = 60_000;
 const LATE_PAYMENT_MAX_MS = 30 * 60_000;
 /** How long seats re-held for a late payment stay held while they are sold. */
 const REHOLD_MS = 60_000;
+/** Before a booking expires or is cancelled, it looks for a payment it never saw (adoptUnseenPayment). */
+const UNSEEN_PAYMENT_PATCH = 'unseen-payment';
 
 /**
  * One booking: hold the seats → wait for a payment, a cancellation or the end
@@ -80,6 +82,16 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   setHandler(
     cancelUpdate,
     async () => {
+      if (patched(UNSEEN_PAYMENT_PATCH)) {
+        // Nothing else moves money meanwhile (refuseWhileMoneyMoves); a paid booking is not cancelled.
+        confirming = true;
+        try {
+          await adoptUnseenPayment();
+        } finally {
+          confirming = false;
+        }
+        if (phase !== 'active') throw failureFor(phase);
+      }
       setPhase('cancelled');
       await seats.releaseSeats(seatsOfThis);
       await record('cancelled');
@@ -138,6 +150,8 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
   await condition(() => !confirming);
 
   // 3. Expire: the seats go back on sale on time, even with a payment still processing.
+  // A payment this history never saw ends the booking first, as a late payment would.
+  if (phase === 'active' && !pending && patched(UNSEEN_PAYMENT_PATCH)) await adoptUnseenPayment();
   if (phase === 'active') {
     await seats.releaseSeats(seatsOfThis);
     if (pending) {
@@ -225,6 +239,24 @@ export async function BookingWorkflow(input: BookingInput): Promise<BookingState
     reservation = confirmed;
     setPhase('confirmed');
     return { reservation, tickets };
+  }
+
+  /**
+   * A confirm whose workflow task was lost (its worker killed, or the
+   * Temporal server stopped, while the charge's local activity ran) may
+   * have charged the card, and even sold the seats and issued the tickets,
+   * yet left no trace in this history: the buyer was told 503. Before the
+   * booking ends unsold, the provider's ledger says whether it was paid;
+   * a payment found is used as a late one is: the sale goes through if the
+   * seats are still this booking's (sold to it, or a lapsed hold nobody
+   * took), else it is refunded (sellPaid). Any other charge is refunded at
+   * the end (step 4). True when the booking is confirmed by it.
+   */
+  async function adoptUnseenPayment(): Promise<boolean> {
+    const paid = (await seats.paymentIntentsFor({ reservationId: input.reservationId })).filter((i) => i.status === 'succeeded' && !i.refundedAt);
+    if (paid.length === 0) return false;
+    paymentInDoubt = true;
+    return (await sellPaid(paid[0]!, false)) !== undefined;
   }
 
   /** Waits for a processing payment to settle: by webhook, by polling, or by cancelling it after LATE_PAYMENT_MAX_MS. */

@@ -9,6 +9,7 @@
  * that the session sold out. A buyer told to queue
  * when reserving (the room opened on overflow) does the same, then goes on.
  */
+import { randomUUID } from 'node:crypto';
 import type { Buyer } from './buyer-accounts';
 import { json, type HttpAnswer, type HttpClient } from './http-client';
 import type { Endpoint, Recorder } from './recorder';
@@ -43,6 +44,21 @@ export interface BuyerContext {
   queueFirst: boolean;
   /** How long a buyer waits for admission before giving up with their queue position. */
   patienceMs: number;
+  /**
+   * Retry as an app would while the platform heals (the chaos benchmark): a
+   * 503 with Retry-After after that long (at most maxWaitMs), a refused
+   * connection after half a second; reservations then carry an
+   * Idempotency-Key, so a retry never holds twice. Off: every answer is final.
+   */
+  retry?: { attempts: number; maxWaitMs: number };
+}
+
+/** How long to wait before retrying an answer, or undefined when it is final. */
+function retryWait(a: HttpAnswer, maxWaitMs: number): number | undefined {
+  if (a.status === 503 && a.retryAfter !== undefined) return Math.min(maxWaitMs, Math.max(0.1, Number(a.retryAfter) || 1) * 1000);
+  // Refused: the request never reached a server (one restarting), so any request may be sent again.
+  if (a.status === 'error' && a.raw.toString().startsWith('ECONNREFUSED')) return Math.min(maxWaitMs, 500);
+  return undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,11 +97,27 @@ function rowIndexOf(seats: Omit<MapSeat, 'status'>[], a: HttpAnswer, layoutEtag:
 
 export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number): Promise<BuyerResult> {
   const random = prng(ctx.seed * 1_000_003 + buyerNo);
+  /** Whether some reservation request of this buyer's current choice of seats may have held them unannounced (a 5xx, a lost answer). */
+  let reserveInDoubt = false;
   const call = async (endpoint: Endpoint, method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
-    const a = await ctx.http.request(method, path, { token: buyer.token, body, headers });
-    ctx.recorder.record(endpoint, a);
-    return a;
+    for (let attempt = 0; ; attempt++) {
+      const a = await ctx.http.request(method, path, { token: buyer.token, body, headers });
+      ctx.recorder.record(endpoint, a);
+      if (endpoint === 'POST /reservations' && (a.status === 'timeout' || a.status === 'error' || a.status >= 500)) reserveInDoubt = true;
+      const wait = ctx.retry && attempt < ctx.retry.attempts ? retryWait(a, ctx.retry.maxWaitMs) : undefined;
+      if (wait === undefined) {
+        if (a.status === 'timeout' || a.status === 'error') ctx.recorder.unanswered++;
+        return a;
+      }
+      await sleep(wait);
+    }
   };
+  /**
+   * A reservation's headers: with retries, an Idempotency-Key per choice of
+   * seats, kept when the buyer is sent to queue and asks again for the same
+   * seats (an attempt whose answer was lost may have held them already).
+   */
+  const reserveHeaders = (h: Record<string, string> | undefined, key: string | undefined) => (key ? { ...h, 'idempotency-key': key } : h);
 
   let headers: Record<string, string> | undefined;
   const queue = async (): Promise<BuyerResult | undefined> => {
@@ -122,12 +154,17 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
     if (!index) return 'failed';
     const seatIds = pickAdjacent(index, n, aimAtFront, refused, random);
     if (!seatIds) return attempt === 0 ? 'no-seats-on-map' : 'rejected';
-    let r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, headers);
+    const key = ctx.retry ? randomUUID() : undefined;
+    reserveInDoubt = false;
+    let r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, reserveHeaders(headers, key));
     if (r.status === 403 && !headers && json<{ code?: string }>(r)?.code === 'ADMISSION_REQUIRED') {
       // Booking was at capacity and the room opened: queue, then ask again for the same seats.
       const gaveUp = await queue();
-      if (gaveUp) return gaveUp;
-      r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, headers);
+      if (gaveUp) {
+        if (reserveInDoubt) ctx.ledger.unknownReserves++;
+        return gaveUp;
+      }
+      r = await call('POST /reservations', 'POST', '/api/v1/reservations', { sessionId: ctx.sessionId, seatIds }, reserveHeaders(headers, key));
     }
     if (r.status === 409) {
       const taken = json<{ unavailableSeats?: string[] }>(r)?.unavailableSeats;
@@ -135,7 +172,7 @@ export async function runBuyer(ctx: BuyerContext, buyer: Buyer, buyerNo: number)
       continue;
     }
     if (r.status !== 201) {
-      if (r.status === 'timeout' || r.status === 'error' || r.status >= 500) ctx.ledger.unknownReserves++;
+      if (reserveInDoubt) ctx.ledger.unknownReserves++;
       return 'failed';
     }
     const reservation = json<{ id: string; expiresAt: string }>(r)!;

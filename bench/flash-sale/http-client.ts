@@ -17,6 +17,8 @@ export interface HttpAnswer {
   etag?: string;
   /** The Content-Encoding of the body (e.g. br), if any. */
   encoding?: string;
+  /** Retry-After, when the answer had one (seconds). */
+  retryAfter?: string;
   /** Start of the request, ms on performance.now()'s clock. */
   startedAt: number;
   ms: number;
@@ -49,16 +51,18 @@ export function createHttpClient(baseUrl: string, o: { maxSockets: number; timeo
       const startedAt = performance.now();
       return new Promise<HttpAnswer>((resolve) => {
         let settled = false;
-        const done = (status: Outcome, raw: Buffer = Buffer.alloc(0), etag?: string, encoding?: string) => {
+        const done = (status: Outcome, raw: Buffer = Buffer.alloc(0), h: http.IncomingHttpHeaders = {}) => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          resolve({ status, raw, etag, encoding, startedAt, ms: performance.now() - startedAt });
+          const retryAfter = h['retry-after'];
+          const encoding = h['content-encoding'];
+          resolve({ status, raw, etag: h.etag, ...(encoding ? { encoding } : {}), ...(retryAfter ? { retryAfter } : {}), startedAt, ms: performance.now() - startedAt });
         };
         const req = http.request({ host: url.hostname, port: url.port, method, path, headers, agent }, (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks), res.headers.etag, res.headers['content-encoding']));
+          res.on('end', () => done(res.statusCode ?? 0, Buffer.concat(chunks), res.headers));
           res.on('error', (err) => done('error', Buffer.from(err.message)));
         });
         const timer = setTimeout(() => {

@@ -67,6 +67,7 @@ export class Recorder {
   readonly firstServerErrors = new Map<Endpoint, string>();
 
   record(endpoint: Endpoint, a: HttpAnswer): void {
+    if (a.status === 503 && a.retryAfter !== undefined) this.unavailableWithRetryAfter++;
     if (((typeof a.status === 'number' && a.status >= 500) || a.status === 'error') && !this.firstServerErrors.has(endpoint)) {
       this.firstServerErrors.set(endpoint, `${a.status} ${a.raw.toString('utf8').slice(0, 300)}`);
     }
@@ -85,6 +86,11 @@ export class Recorder {
     const list = this.samples.get(endpoint) ?? [];
     return status === undefined ? list.length : list.filter((s) => s.status === status).length;
   }
+
+  /** 503 answers that said when to retry (Retry-After): a dependency down for a while, which a client may retry. */
+  unavailableWithRetryAfter = 0;
+  /** Requests that, after the buyer's retries (if any), never got an answer: a timeout, or a connection refused or broken. */
+  unanswered = 0;
 
   /** Requests that failed the run's rules: any 5xx, timeout or broken connection. */
   failures(): { serverErrors: number; timeouts: number; connectionErrors: number } {

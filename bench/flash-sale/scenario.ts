@@ -10,7 +10,7 @@ import type { Pool } from 'pg';
 import type { SessionLayout } from '../../contracts/catalog';
 import { apiClient } from '../../devstack/api-client';
 import { type Buyer, prepareBuyers } from './buyer-accounts';
-import { type BuyerResult, type Ledger, newLedger, runBuyer } from './buyer';
+import { type BuyerContext, type BuyerResult, type Ledger, newLedger, runBuyer } from './buyer';
 import { createHttpClient, json, type HttpClient } from './http-client';
 import { Recorder } from './recorder';
 import { createFlashSale, type SaleSession } from './sale-setup';
@@ -39,6 +39,8 @@ export interface SaleOptions {
   patienceSeconds: number;
   /** No buyer arrives after this many seconds of sale (those in flight finish): a cap on a run's length. */
   maxSeconds?: number;
+  /** Buyers retry 503s with Retry-After and refused connections (the chaos benchmark); off by default. */
+  retry?: BuyerContext['retry'];
 }
 
 export interface PreparedSale extends SaleSession {
@@ -121,6 +123,7 @@ export async function runSale(env: SaleEnv, sale: PreparedSale, accounts: Buyer[
     seed: o.seed ?? 1,
     queueFirst: o.waitingRoom !== undefined,
     patienceMs: o.patienceSeconds * 1000,
+    retry: o.retry,
   };
   let next = 0;
   let finished = 0;

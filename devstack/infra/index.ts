@@ -7,7 +7,8 @@
  * - Everything binds 127.0.0.1 only and keeps all of its state, pid files and
  *   logs under `dataDir` (git-ignored `.data/...`).
  * - Servers are started detached, so they outlive the process that started
- *   them; `stopInfra` stops them through their pid files.
+ *   them; `stopInfra` stops them through their pid files, and `npm run up`
+ *   supervises them by their pids (devstack/supervisor.ts).
  * - `startInfra` is idempotent: a server already running from an earlier run
  *   (found through its pid file) is reused, not started twice.
  *
@@ -24,13 +25,26 @@ import { databaseUrl, startPostgres, stopPostgres } from './postgres';
 import { defaultLog } from './processes';
 import { startRedis, stopRedis } from './redis';
 import { stopKube } from './kube';
-import { startTemporal, stopTemporal } from './temporal';
-import { startTemporalServer, stopTemporalServer } from './temporal-server';
+import { startTemporal, stopTemporal, temporalPid } from './temporal';
+import { startTemporalServer, stopTemporalServer, temporalServerPid } from './temporal-server';
 
 export { KUBE_VERSION, startKube, type KubeServer } from './kube';
-export { DEV_INFRA_OPTIONS, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
-export { resetDatabase } from './postgres';
-export { flushRedis } from './redis';
+export { DEV_INFRA_OPTIONS, devInfraOptions, TEST_INFRA_OPTIONS, TOOLS, type InfraOptions } from './options';
+export { postgresPid, resetDatabase, startPostgres, stopPostgres } from './postgres';
+export { flushRedis, redisPid, startRedis, stopRedis } from './redis';
+
+type Log = (line: string) => void;
+
+/**
+ * The Temporal server that `o.temporal` names, as one process: how to start
+ * and stop it, find its pid, and the mark of its command line. The real server keeps
+ * its history in PostgreSQL (`needsPostgres`): start it once PostgreSQL runs.
+ */
+export function temporalProcess(o: InfraOptions) {
+  return o.temporal === 'server'
+    ? { start: (log: Log) => startTemporalServer(o, log), stop: (log: Log) => stopTemporalServer(o, log), pid: () => temporalServerPid(o), cmdline: 'temporal-server', needsPostgres: true }
+    : { start: (log: Log) => startTemporal(o, log), stop: (log: Log) => stopTemporal(o, log), pid: () => temporalPid(o), cmdline: 'start-dev', needsPostgres: false };
+}
 
 export interface Infra {
   databaseUrl: string;
@@ -60,13 +74,13 @@ async function allOf(steps: Promise<void>[]): Promise<void> {
 export async function startInfra(o: InfraOptions): Promise<Infra> {
   const log = o.log ?? defaultLog;
   fs.mkdirSync(o.dataDir, { recursive: true });
-  if (o.temporal === 'server') {
-    // The real server keeps its history in PostgreSQL: it starts once PostgreSQL answers.
+  const temporal = temporalProcess(o);
+  if (temporal.needsPostgres) {
     await allOf([startPostgres(o, log), startRedis(o, log)]);
-    await startTemporalServer(o, log);
+    await temporal.start(log);
   } else {
     // Independent servers: start them side by side.
-    await allOf([startPostgres(o, log), startRedis(o, log), startTemporal(o, log)]);
+    await allOf([startPostgres(o, log), startRedis(o, log), temporal.start(log)]);
   }
   return infraUrls(o);
 }

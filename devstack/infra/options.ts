@@ -54,19 +54,28 @@ export const TOOLS = {
  */
 export const DEV_PORT_OFFSET = Number(process.env.DEV_PORT_OFFSET ?? 0);
 
-// Every port sits below the kernel's ephemeral range (32768-60999 here): a
-// port inside it can be taken by any outgoing connection, and the server
-// then fails to bind.
-export const DEV_INFRA_OPTIONS: InfraOptions = {
-  dataDir: path.join(REPO_ROOT, '.data', DEV_PORT_OFFSET ? `dev-${DEV_PORT_OFFSET}` : 'dev'),
-  pgPort: 15432 + DEV_PORT_OFFSET,
-  redisPort: 16379 + DEV_PORT_OFFSET,
-  temporalPort: 7233 + DEV_PORT_OFFSET,
-  temporalUiPort: 8233 + DEV_PORT_OFFSET,
-  temporal: temporalFlavor(),
-  kubeApiPort: 16443 + DEV_PORT_OFFSET,
-  etcdPort: 12379 + DEV_PORT_OFFSET,
-};
+/**
+ * The servers of a local stack whose ports are moved by `offset`, with its
+ * data in `dataDir` (default .data/dev, or .data/dev-<offset>).
+ * Every port sits below the kernel's ephemeral range (32768-60999 here): a
+ * port inside it can be taken by any outgoing connection, and the server
+ * then fails to bind.
+ */
+export function devInfraOptions(offset: number, dataDir?: string): InfraOptions {
+  return {
+    dataDir: dataDir ? path.resolve(dataDir) : path.join(REPO_ROOT, '.data', offset ? `dev-${offset}` : 'dev'),
+    pgPort: 15432 + offset,
+    redisPort: 16379 + offset,
+    temporalPort: 7233 + offset,
+    temporalUiPort: 8233 + offset,
+    temporal: temporalFlavor(),
+    kubeApiPort: 16443 + offset,
+    etcdPort: 12379 + offset,
+  };
+}
+
+/** `npm run up`'s; DEV_DATA_DIR gives it a data folder of its own (a test or benchmark that runs a whole supervised stack). */
+export const DEV_INFRA_OPTIONS: InfraOptions = devInfraOptions(DEV_PORT_OFFSET, process.env.DEV_DATA_DIR);
 
 /**
  * Test ports differ from the dev ones, so `npm test` can run while `npm run up` does.

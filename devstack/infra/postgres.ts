@@ -166,9 +166,42 @@ function pgConf(o: InfraOptions, p: PgPaths): string {
   return `${lines.join('\n')}\n`;
 }
 
+const lockFile = (p: PgPaths) => path.join(p.data, 'postmaster.pid');
+
+/**
+ * Whether this data directory's postmaster runs: the pid in its lock file is
+ * a live process of this directory. Not `pg_ctl status`, which counts a
+ * killed postmaster not yet reaped (a zombie) as running.
+ */
 function pgRunning(p: PgPaths): boolean {
-  if (!fs.existsSync(path.join(p.data, 'PG_VERSION'))) return false;
-  return runPg('pg_ctl', ['-D', p.data, 'status'], p.base).status === 0;
+  const pid = readPid(lockFile(p));
+  return pid !== null && isAlive(pid, p.data);
+}
+
+/**
+ * After a postmaster was killed, its lock file names it until it is reaped:
+ * PostgreSQL refuses to start while that pid exists at all, zombie or not.
+ * Waits for it to go; one never reaped (a parent that does not reap) leaves
+ * a lock that is removed. PostgreSQL's own check of its shared memory still
+ * refuses to start while backends of the killed one linger.
+ */
+async function clearStaleLock(p: PgPaths, log: (l: string) => void): Promise<void> {
+  const pid = readPid(lockFile(p));
+  if (pid === null || pgRunning(p)) return;
+  const exists = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  const deadline = Date.now() + 10_000;
+  while (exists() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (exists()) {
+    log(`the killed postmaster ${pid} was never reaped; removing its lock file`);
+    fs.rmSync(lockFile(p), { force: true });
+  }
 }
 
 export async function startPostgres(o: InfraOptions, log: (l: string) => void): Promise<void> {
@@ -211,6 +244,7 @@ export async function startPostgres(o: InfraOptions, log: (l: string) => void): 
   if (pgRunning(p)) {
     log(`PostgreSQL already running on 127.0.0.1:${o.pgPort}`);
   } else {
+    await clearStaleLock(p, log);
     await assertPortFree(o.pgPort, 'PostgreSQL');
     log(`starting PostgreSQL on 127.0.0.1:${o.pgPort}`);
     const r = runPg(
@@ -266,6 +300,12 @@ async function withSuperuser<T>(o: InfraOptions, fn: (c: Client) => Promise<T>):
   }
 }
 
+/** The postmaster's pid, from its lock file (null when it is not running). */
+export function postgresPid(o: InfraOptions): number | null {
+  const p = pgPaths(o);
+  return pgRunning(p) ? readPid(lockFile(p)) : null;
+}
+
 export async function stopPostgres(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = pgPaths(o);
   if (!pgRunning(p)) return;
@@ -273,7 +313,7 @@ export async function stopPostgres(o: InfraOptions, log: (l: string) => void): P
   const r = runPg('pg_ctl', ['-D', p.data, '-m', 'fast', '-w', '-t', String(STOP_TIMEOUT_MS / 1000), 'stop'], p.base);
   if (r.status !== 0) {
     // Last resort: the postmaster's pid is the first line of postmaster.pid.
-    const pid = readPid(path.join(p.data, 'postmaster.pid'));
+    const pid = readPid(lockFile(p));
     if (pid && isAlive(pid)) {
       log(`pg_ctl stop failed (${r.output.trim()}); killing postmaster ${pid}`);
       process.kill(pid, 'SIGKILL');

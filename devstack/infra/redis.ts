@@ -70,6 +70,12 @@ export async function startRedis(o: InfraOptions, log: (l: string) => void): Pro
   });
 }
 
+/** The server's pid, from its pid file (null when it is not running). */
+export function redisPid(o: InfraOptions): number | null {
+  const pid = readPid(redisPaths(o).pidFile);
+  return pid && isAlive(pid, 'redis-server') ? pid : null;
+}
+
 export async function stopRedis(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = redisPaths(o);
   const pid = readPid(p.pidFile);

@@ -105,6 +105,12 @@ export async function startTemporalServer(o: InfraOptions, log: (l: string) => v
   });
 }
 
+/** The real server's pid, from its pid file (null when it is not running). */
+export function temporalServerPid(o: InfraOptions): number | null {
+  const pid = readPid(paths(o).pidFile);
+  return pid && isAlive(pid, 'temporal-server') ? pid : null;
+}
+
 export async function stopTemporalServer(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = paths(o);
   const pid = readPid(p.pidFile);

@@ -131,6 +131,12 @@ export async function missingSearchAttributes(port: number): Promise<string[]> {
   return Object.keys(SEARCH_ATTRIBUTE_TYPES).filter((n) => !(n in have));
 }
 
+/** The dev server's pid, from its pid file (null when it is not running). */
+export function temporalPid(o: InfraOptions): number | null {
+  const pid = readPid(temporalPaths(o).pidFile);
+  return pid && isAlive(pid, 'start-dev') ? pid : null;
+}
+
 export async function stopTemporal(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = temporalPaths(o);
   const pid = readPid(p.pidFile);

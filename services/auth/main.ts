@@ -4,4 +4,4 @@ import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
 import { startAuthService } from './service';
 
-runMain('auth', async () => (await startAuthService(loadConfig('auth'))).close);
+runMain('auth', () => startAuthService(loadConfig('auth')));

@@ -74,6 +74,10 @@ export function createBookingApp(d: BookingDeps): RequestListener {
     if (await store.record(r)) funnel.recorded(r);
     res.status(204).end();
   });
+  app.delete('/internal/reservations/:id', internal, async (req, res) => {
+    await store.discard(id(req));
+    res.status(204).end();
+  });
   app.post('/internal/reservations/:id/tickets', internal, async (req, res) => {
     const b = parse(IssueTicketsBody, req.body);
     const { tickets, confirmedNow } = await store.issueTickets(b.reservation, b.chargeId, await d.sessionEvents.eventOf(b.reservation.sessionId));

@@ -33,7 +33,7 @@ import type { CallOptions, TemporalBulkhead } from './flow-control/temporal-bulk
 // Namespace for reservation ids derived from (user, Idempotency-Key).
 const IDEMPOTENCY_NAMESPACE = '0b6f1c1e-3f0a-4f57-9a39-6f1c8f4a2d10';
 
-/** The reservation a user's Idempotency-Key stands for: the same key, the same reservation (and workflow). */
+/** The reservation a buyer's Idempotency-Key stands for: the same key of the same buyer, the same reservation. */
 export const reservationIdFor = (userId: string, idempotencyKey: string) => uuidv5(`${userId}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
 
 export interface BookingSettings {
@@ -224,8 +224,11 @@ export function createBookings(
       // From here on, every log line, call and the workflow's headers name the reservation.
       setReservationId(id);
       if (idempotencyKey) {
+        // A booking that has ended answers from the read model. One recorded active may still be
+        // refused by its workflow (a hold attempt that recorded it, lost its answer, and was
+        // refused on retry once its seats went to someone else): its workflow answers.
         const existing = await store.reservation(id);
-        if (existing) return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds, generalAdmission) };
+        if (existing && existing.status !== 'active') return { status: 201, reservation: holdAnswer({ ok: true, reservation: existing }, sessionId, seatIds, generalAdmission) };
       }
       if (generalAdmission) {
         // An area the catalog's seat map shows with fewer places left than asked is refused here, as

@@ -4,4 +4,4 @@ import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
 import { startBookingService } from './service';
 
-runMain('booking', async () => (await startBookingService(loadConfig('booking'))).close);
+runMain('booking', () => startBookingService(loadConfig('booking')));

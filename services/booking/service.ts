@@ -29,8 +29,8 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
     const ticketKeys = createTicketKeys(cfg.TICKET_KEYPAIR_SECRET);
     const store = createBookingStore(pool, ticketKeys);
     const redis = kit.redis(cfg.REDIS_URL);
-    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
-    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN));
+    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
+    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
     const outbox = await openOutbox<AuditTopic>({ pool, schema: 'booking', queue: cfg.OUTBOX_QUEUE, logger: kit.logger, deliver: { audit: auth.appendAudit } });
     outbox.start();
     kit.onClose(() => outbox.stop());
@@ -89,7 +89,7 @@ export function startBookingService(cfg: Config<'booking'>): Promise<RunningServ
       serviceToken: cfg.SERVICE_TOKEN,
       clients: {
         catalog,
-        checkin: checkinClient(createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN)),
+        checkin: checkinClient(createServiceClient(cfg.CHECKIN_URL, cfg.SERVICE_TOKEN, { logger: kit.logger })),
         auth,
       },
       verifyToken: await kit.tokenVerifier(cfg),

@@ -57,6 +57,15 @@ export function createBookingStore(pool: Pool, ticketKeys: TicketKeys) {
   return {
     record: (r: Reservation) => upsert(pool, r),
 
+    /** Removes a reservation recorded active whose booking never held its seats; one with tickets, or ended, stays. */
+    async discard(id: string): Promise<void> {
+      await pool.query(
+        `DELETE FROM booking.reservations r WHERE r.id = $1 AND r.status = 'active'
+           AND NOT EXISTS (SELECT 1 FROM booking.tickets t WHERE t.reservation_id = r.id)`,
+        [id],
+      );
+    },
+
     async reservation(id: string): Promise<Reservation | undefined> {
       const { rows } = await pool.query(`${RESERVATION} WHERE id = $1`, [id]);
       return rows[0] && reservationView(rows[0]);

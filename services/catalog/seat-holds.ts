@@ -54,16 +54,25 @@ const HOLDABLE = `(status = 'available' OR (status = 'held' AND (held_until <= n
  * the rows after the lock (READ COMMITTED re-evaluates the WHERE on the
  * latest version), so a seat is held or sold by at most one reservation.
  */
-export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, announce?: (sessionId: string, changes: SeatChange[]) => Promise<unknown>) {
+export function createSeatHolds(
+  pool: Pool,
+  view: SeatView,
+  logger: Logger,
+  announce?: (sessionId: string, changes: SeatChange[]) => Promise<unknown>,
+  viewMissed?: (sessionId: string) => void,
+) {
   /**
    * Publishes committed changes to the Redis view, then to live seat maps.
-   * A failed write is logged, never the request's failure: the view heals at
-   * the seat's next change, and a hold it let through is still decided by
-   * PostgreSQL.
+   * A failed write is logged, never the request's failure: the session's
+   * view is rebuilt once Redis answers (viewMissed, seat-view-repair.ts),
+   * and a hold it let through meanwhile is still decided by PostgreSQL.
    */
   const publish = async (sessionId: string, changes: SeatChange[]) => {
     if (changes.length === 0) return;
-    await view.apply(sessionId, changes).catch((err) => logger.warn({ err, sessionId }, 'seat view update failed'));
+    await view.apply(sessionId, changes).catch((err) => {
+      logger.warn({ err, sessionId }, 'seat view update failed');
+      viewMissed?.(sessionId);
+    });
     await announce?.(sessionId, changes).catch((err) => logger.warn({ err, sessionId }, 'live seat map publish failed'));
   };
 
@@ -108,13 +117,17 @@ export function createSeatHolds(pool: Pool, view: SeatView, logger: Logger, anno
     } as const;
   };
 
+  const allSeats = async (sessionId: string) => {
+    const { rows } = await pool.query<ChangeRow>(`SELECT ${CHANGE} FROM catalog.session_seats WHERE session_id = $1`, [sessionId]);
+    return rows.map(toChange);
+  };
+
   return {
     /** Builds the Redis view of a session from the database, if it is not built yet. */
-    ensureView: (sessionId: string) =>
-      view.ensure(sessionId, async () => {
-        const { rows } = await pool.query<ChangeRow>(`SELECT ${CHANGE} FROM catalog.session_seats WHERE session_id = $1`, [sessionId]);
-        return rows.map(toChange);
-      }),
+    ensureView: (sessionId: string) => view.ensure(sessionId, () => allSeats(sessionId)),
+
+    /** Brings a built view up to the database (seat-view-repair.ts). */
+    refreshView: (sessionId: string) => view.refresh(sessionId, () => allSeats(sessionId)),
 
     /** All requested seats or none. Idempotent for the same reservation. */
     async hold(sessionId: string, reservationId: string, seatIds: string[], heldUntil: string): Promise<HoldResult> {

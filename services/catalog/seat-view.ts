@@ -26,6 +26,8 @@ const indexedKey = (sessionId: string) => `seatview:${sessionId}:indexed`;
  */
 
 const revKey = (sessionId: string) => `seatview:${sessionId}:rev`;
+/** The run id of the Redis server the views were last checked against (seat-view-repair.ts). */
+const RUN_ID_KEY = 'seatview-redis-run-id';
 
 // KEYS: view, revision, index, bits, holds. ARGV: field, value, field, value... where value is
 // "<version>|<status code>|<heldUntilMs>|<holder>" (contracts/seat-view.ts). A change replaces an
@@ -151,6 +153,36 @@ export function createSeatView(redis: Redis) {
         .del(readyKey(sessionId), key(sessionId), indexKey(sessionId), bitsKey(sessionId), holdsKey(sessionId), indexedKey(sessionId))
         .incr(revKey(sessionId))
         .exec();
+    },
+
+    /** Sets a built view's seats to the database's rows (only older versions are replaced); a view not built is left to ensure. */
+    async refresh(sessionId: string, load: () => Promise<SeatChange[]>): Promise<void> {
+      if (!(await redis.exists(readyKey(sessionId)))) return;
+      await apply(sessionId, await load());
+    },
+
+    /** The sessions whose views are built. */
+    async built(): Promise<string[]> {
+      const ids: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', readyKey('*'), 'COUNT', 1000);
+        cursor = next;
+        ids.push(...keys.map((k) => k.slice(key('').length, -':ready'.length)));
+      } while (cursor !== '0');
+      return ids;
+    },
+
+    /**
+     * Whether the Redis server is another than the one this view was last
+     * checked against (it restarted, or another took over), and from now on
+     * the one checked against.
+     */
+    async serverChanged(): Promise<boolean> {
+      const info = await redis.info('server');
+      const runId = /run_id:(\w+)/.exec(info)?.[1] ?? '';
+      const previous = await redis.getset(RUN_ID_KEY, runId);
+      return previous !== runId;
     },
   };
 }

@@ -11,14 +11,15 @@ import { createLiveSeatMaps, createSeatPublisher } from './live-seat-map';
 import { createSeatHolds } from './seat-holds';
 import { createSeatMaps } from './seat-map';
 import { createSeatView } from './seat-view';
+import { createSeatViewRepair } from './seat-view-repair';
 import { createCatalogStore } from './store';
 
 export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServer> {
   return startService('catalog', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'catalog', join(__dirname, 'migrations'));
     const redis = kit.redis(cfg.REDIS_URL);
-    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
-    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN));
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
+    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
     const outbox = await openOutbox<CatalogTopics>({
       pool,
       schema: 'catalog',
@@ -32,7 +33,11 @@ export function startCatalogService(cfg: Config<'catalog'>): Promise<RunningServ
     outbox.start();
     kit.onClose(() => outbox.stop());
     const view = createSeatView(redis);
-    const holds = createSeatHolds(pool, view, kit.logger, createSeatPublisher(redis));
+    // The repair refreshes through the holds, which report the changes it must repair: wired both ways.
+    const missed = (sessionId: string) => repair.missed(sessionId);
+    const holds = createSeatHolds(pool, view, kit.logger, createSeatPublisher(redis), missed);
+    const repair = createSeatViewRepair({ redis, view, refresh: holds.refreshView, logger: kit.logger });
+    kit.onClose(repair.stop);
     const seatMaps = createSeatMaps({ pool, holds, view, logger: kit.logger });
     return createCatalogApp({
       pool,

@@ -4,4 +4,4 @@ import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
 import { startCheckinService } from './service';
 
-runMain('checkin', async () => (await startCheckinService(loadConfig('checkin'))).close);
+runMain('checkin', () => startCheckinService(loadConfig('checkin')));

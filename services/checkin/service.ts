@@ -15,9 +15,9 @@ export function startCheckinService(cfg: Config<'checkin'>): Promise<RunningServ
   return startService('checkin', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'checkin', join(__dirname, 'migrations'));
     const admissions = createAdmissions(pool);
-    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
-    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN));
-    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN));
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
+    const catalog = catalogClient(createServiceClient(cfg.CATALOG_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
+    const auth = authClient(createServiceClient(cfg.AUTH_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
     const outbox = await openOutbox<AuditTopic>({ pool, schema: 'checkin', queue: cfg.OUTBOX_QUEUE, logger: kit.logger, deliver: { audit: auth.appendAudit } });
     outbox.start();
     kit.onClose(() => outbox.stop());

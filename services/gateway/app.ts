@@ -2,13 +2,13 @@ import cors from 'cors';
 import express, { type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { createProxyMiddleware, fixRequestBody, proxyEventsPlugin } from 'http-proxy-middleware';
-import type { IncomingMessage, RequestListener } from 'node:http';
+import type { ClientRequest as UpstreamRequest, IncomingMessage, RequestListener } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import proxyaddr from 'proxy-addr';
 import swaggerUi from 'swagger-ui-express';
 import { RESERVATION_ID_HEADER } from '../../contracts/correlation';
 import { bearerToken, hasRole, type VerifyToken } from '../shared/auth';
-import { forbidden, HttpError, problem, unauthorized } from '../shared/errors';
+import { DEFAULT_RETRY_AFTER_SECONDS, forbidden, HttpError, problem, unauthorized, unavailableError } from '../shared/errors';
 import { createServiceApp, finishApp, keepAliveAgent, problemResponder } from '../shared/http';
 import type { Logger } from '../shared/logger';
 import { apiLane, type LaneRoute, type Step } from '../shared/api-lane';
@@ -33,6 +33,9 @@ export interface GatewayDeps {
   logger: Logger;
 }
 
+/** Each proxied request's upstream request, to tell the proxy's own timeout from an upstream that went away. */
+const upstreamRequests = new WeakMap<IncomingMessage, UpstreamRequest>();
+
 /** Tokens found invalid when their request came in, answered by the route's guard. */
 const tokenErrors = new WeakMap<IncomingMessage, unknown>();
 
@@ -47,8 +50,6 @@ function guard(access: Access): RequestHandler {
     next();
   };
 }
-
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 export function createGatewayApp(d: GatewayDeps): RequestListener {
   const upstreamNames = Object.keys(d.upstreams) as Upstream[];
@@ -132,6 +133,7 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
       plugins: [proxyEventsPlugin],
       on: {
         proxyReq: (proxyReq, req) => {
+          upstreamRequests.set(req, proxyReq);
           // Under load the upstream request can already be on its way (or torn
           // down by a timeout) when this runs; touching its headers then throws
           // outside any handler and would take the gateway down.
@@ -144,14 +146,18 @@ export function createGatewayApp(d: GatewayDeps): RequestListener {
           // Re-sends a body the gateway parsed (the login route) instead of the consumed stream.
           fixRequestBody(proxyReq, req);
         },
-        error: (err, _req, res) => {
+        error: (err, req, res) => {
           const code = (err as NodeJS.ErrnoException).code ?? '';
           d.logger.warn({ err: err.message, code, upstream: name }, 'upstream failed');
           if (!('headersSent' in res) || res.headersSent) return void res.destroy();
-          const [status, problemCode, detail] = UNREACHABLE.has(code)
-            ? [503, 'UPSTREAM_UNAVAILABLE', `the ${name} service is unavailable; retry shortly`]
-            : [504, 'UPSTREAM_TIMEOUT', `the ${name} service did not answer in time`];
-          res.writeHead(status, { 'content-type': 'application/problem+json' });
+          // Refused or dropped (a service restarting, or gone): retry shortly. Only our own deadline (the proxy
+          // aborts the upstream request, which then fails as a reset too) is a 504.
+          const timedOut = upstreamRequests.get(req)?.aborted === true;
+          const [status, problemCode, detail] =
+            !timedOut && unavailableError(err)
+              ? [503, 'UPSTREAM_UNAVAILABLE', `the ${name} service is unavailable; retry shortly`]
+              : [504, 'UPSTREAM_TIMEOUT', `the ${name} service did not answer in time`];
+          res.writeHead(status, { 'content-type': 'application/problem+json', ...(status === 503 ? { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) } : {}) });
           res.end(JSON.stringify(problem(status, problemCode, detail)));
         },
       },

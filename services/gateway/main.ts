@@ -4,4 +4,4 @@ import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
 import { startGatewayService } from './service';
 
-runMain('gateway', async () => (await startGatewayService(loadConfig('gateway'))).close);
+runMain('gateway', () => startGatewayService(loadConfig('gateway')));

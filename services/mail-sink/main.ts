@@ -2,4 +2,4 @@ import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
 import { startMailSinkService } from './service';
 
-runMain('mail-sink', async () => (await startMailSinkService(loadConfig('mail-sink'))).close);
+runMain('mail-sink', () => startMailSinkService(loadConfig('mail-sink')));

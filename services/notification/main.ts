@@ -4,4 +4,4 @@ import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
 import { startNotificationService } from './service';
 
-runMain('notification', async () => (await startNotificationService(loadConfig('notification'))).close);
+runMain('notification', () => startNotificationService(loadConfig('notification')));

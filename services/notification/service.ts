@@ -13,7 +13,7 @@ export function startNotificationService(cfg: Config<'notification'>): Promise<R
   return startService('notification', cfg, async (kit) => {
     const pool = await kit.database(cfg, 'notification', join(__dirname, 'migrations'));
     const store = createMessageStore(pool, cfg.NOTIFY_QUEUE);
-    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN));
+    const booking = bookingClient(createServiceClient(cfg.BOOKING_URL, cfg.SERVICE_TOKEN, { logger: kit.logger }));
     const mailer = createMailer(cfg, booking.ticketsPdf);
     kit.onClose(() => mailer.close());
     let wake = () => undefined as void;

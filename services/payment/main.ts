@@ -4,4 +4,4 @@ import { loadConfig } from '../shared/config';
 import { runMain } from '../shared/http';
 import { startPaymentService } from './service';
 
-runMain('payment', async () => (await startPaymentService(loadConfig('payment'))).close);
+runMain('payment', () => startPaymentService(loadConfig('payment')));

@@ -36,11 +36,19 @@ const observability = {
   /** OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318) of a trace collector; unset, tracing is off and costs nothing. */
   OTEL_EXPORTER_OTLP_ENDPOINT: url.optional(),
 };
+/**
+ * On SIGTERM a service stops accepting and answers the requests in flight
+ * for up to this long before it closes (services/shared/drain.ts); the
+ * worker gives its running activities as long. Below the manifests'
+ * terminationGracePeriodSeconds, with room to close pools (test/k8s).
+ */
+const shutdownGrace = { SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(20) };
 
 const base = {
   PORT: port,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...observability,
+  ...shutdownGrace,
   JWT_ISSUER: z.string().default(JWT_ISSUER),
   JWT_AUDIENCE: z.string().default(JWT_AUDIENCE),
   SERVICE_TOKEN: z.string().min(16),
@@ -192,6 +200,7 @@ export const schemas = {
   'mail-sink': z.object({
     PORT: port,
     LOG_LEVEL: base.LOG_LEVEL,
+    ...shutdownGrace,
     SMTP_PORT: port.default(1025),
     /** The oldest messages are dropped beyond this many. */
     MAIL_SINK_MAX_MESSAGES: z.coerce.number().int().positive().default(1_000),
@@ -212,6 +221,7 @@ export const schemas = {
   operator: z.object({
     PORT: port,
     LOG_LEVEL: base.LOG_LEVEL,
+    ...shutdownGrace,
     CATALOG_URL: url,
     AUTH_URL: url,
     OPERATOR_EMAIL: z.string().email(),

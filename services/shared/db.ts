@@ -1,11 +1,43 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
+import { unavailableError } from './errors';
 
+/**
+ * How long a query may wait for a connection: a new one to a server that
+ * does not answer (a dead host), or a free one from a full pool. Past it the
+ * request is answered 503 with Retry-After (services/shared/errors.ts) rather
+ * than keeping its caller waiting for nothing. A stopped server refuses at
+ * once; this bounds the cases where nothing answers at all.
+ */
+export const PG_CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a query may go without an answer before it fails (client side:
+ * the server may be frozen or cut off, where its own statement_timeout
+ * cannot help). Longer than any query here takes under load, shorter than
+ * the gateway's upstream timeout, so the buyer gets a 503 from the service
+ * and not a 504 from the gateway.
+ */
+export const PG_QUERY_TIMEOUT_MS = 15_000;
+
+/**
+ * A pool that survives its server going away: broken connections are
+ * dropped and new ones made on demand, so the service recovers by itself
+ * when PostgreSQL is back.
+ */
 export function createPool(url: string, max = 10): Pool {
-  const pool = new Pool({ connectionString: url, max, idleTimeoutMillis: 30_000 });
-  // An idle client losing its connection must not crash the process.
+  const pool = new Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    query_timeout: PG_QUERY_TIMEOUT_MS,
+  });
+  // A client losing its connection must not crash the process: an idle one
+  // (the pool's 'error'), nor one checked out between two queries (its own
+  // 'error'; its next query fails, and the pool drops it when released).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -14,16 +46,19 @@ export type Db = Pick<PoolClient, 'query'>;
 
 export async function inTransaction<T>(pool: Pool, fn: (c: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection that failed (or whose query timed out and may still be running) is not given back to the pool.
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (unavailableError(err)) broken = err as Error;
+    else await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

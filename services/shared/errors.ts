@@ -24,6 +24,52 @@ export const notFound = (what: string) => new HttpError(404, 'NOT_FOUND', `${wha
 export const conflict = (code: string, detail: string, extra?: Record<string, unknown>) =>
   new HttpError(409, code, detail, extra);
 
+/** Seconds a 503 asks the client to wait when its cause does not say: a dependency restarting is back within seconds. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 2;
+
+// Network failures of a connection to a store or another service (Node's, undici's).
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED',
+]);
+// PostgreSQL's own "not now": connection exceptions (class 08), shutting down or starting up (57P0x), too many connections.
+const PG_UNAVAILABLE = /^(08...|57P01|57P02|57P03|53300)$/;
+// What node-postgres and ioredis say, without a code, when their server is gone or silent.
+const CLIENT_MESSAGES = [
+  'timeout exceeded when trying to connect', // pg pool: no connection within connectionTimeoutMillis
+  'Connection terminated', // pg: the server went away (unexpectedly, or due to connection timeout)
+  'Query read timeout', // pg: query_timeout
+  'not queryable', // pg: a client whose connection failed
+  "Stream isn't writeable", // ioredis: disconnected, and no offline queue
+  'Connection is closed', // ioredis
+  'Command timed out', // ioredis: commandTimeout
+];
+// gRPC's UNAVAILABLE (the Temporal client, when its server is down).
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * A failure to reach a dependency (PostgreSQL, Redis, Temporal or another
+ * service) rather than anything wrong with the request: a 503 with
+ * Retry-After, which the client may retry. Undefined for anything else.
+ * The one place that knows what the clients' connection errors look like.
+ */
+export function unavailableError(err: unknown): HttpError | undefined {
+  for (let e = err as { code?: unknown; name?: string; message?: string; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    const code = e.code;
+    const down =
+      (typeof code === 'string' && (CONNECTION_CODES.has(code) || PG_UNAVAILABLE.test(code))) ||
+      code === GRPC_UNAVAILABLE ||
+      e.name === 'MaxRetriesPerRequestError' ||
+      (typeof e.message === 'string' && CLIENT_MESSAGES.some((m) => e!.message!.includes(m)));
+    if (down) {
+      return new HttpError(503, 'DEPENDENCY_UNAVAILABLE', 'a service this request needs is unavailable; retry shortly', {
+        retryAfter: DEFAULT_RETRY_AFTER_SECONDS,
+      });
+    }
+  }
+  return undefined;
+}
+
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',

@@ -4,7 +4,8 @@ import http, { type IncomingMessage, type RequestListener, type Server, type Ser
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { isCorrelationId, REQUEST_ID_HEADER, RESERVATION_ID_HEADER } from '../../contracts/correlation';
 import { answerParseErrors } from './client-errors';
-import { HttpError, problem } from './errors';
+import { drainable } from './drain';
+import { DEFAULT_RETRY_AFTER_SECONDS, HttpError, problem, unavailableError } from './errors';
 import type { Logger } from './logger';
 import { createMetrics, type Metrics } from './metrics';
 import { withCorrelation } from './request-context';
@@ -100,15 +101,22 @@ export function finishApp(app: Express, logger: Logger): Express {
   return app;
 }
 
-/** Answers anything thrown in a route as problem+json (on plain Node responses too); 5xx are logged. */
+/**
+ * Answers anything thrown in a route as problem+json (on plain Node responses
+ * too); 5xx are logged. A dependency out of reach is a 503, and every 503
+ * says when to retry (Retry-After).
+ */
 export function problemResponder(logger: Logger) {
   return (err: unknown, req: IncomingMessage, res: ServerResponse): void => {
     const e = toHttpError(err);
-    if (e.status >= 500) {
+    if (e.code === 'DEPENDENCY_UNAVAILABLE') {
+      logger.warn({ err: (err as Error).message, requestId: req.headers[REQUEST_ID_HEADER] }, 'dependency unavailable');
+    } else if (e.status >= 500) {
       logger.error({ err, requestId: req.headers[REQUEST_ID_HEADER] }, 'unhandled error');
     }
     if (res.headersSent) return;
-    if (typeof e.extra.retryAfter === 'number') res.setHeader('Retry-After', String(e.extra.retryAfter));
+    const retryAfter = e.extra.retryAfter ?? (e.status === 503 ? DEFAULT_RETRY_AFTER_SECONDS : undefined);
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.statusCode = e.status;
     res.setHeader('Content-Type', 'application/problem+json; charset=utf-8');
     res.end(JSON.stringify(problem(e.status, e.code, e.message, e.extra)));
@@ -118,6 +126,8 @@ export function problemResponder(logger: Logger) {
 /** Maps anything thrown in a route to an HttpError; body-parser's errors are the client's fault. */
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
+  const unavailable = unavailableError(err);
+  if (unavailable) return unavailable;
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
   const status = e.status ?? e.statusCode;
   if (e.type === 'entity.too.large') return new HttpError(413, 'PAYLOAD_TOO_LARGE', 'request body is too large');
@@ -135,7 +145,10 @@ export interface RunningServer {
   server: Server;
   port: number;
   url: string;
+  /** Stops at once, cutting whatever is in flight (tests). */
   close: () => Promise<void>;
+  /** Stops gracefully (SIGTERM): the answers in flight are given first, for up to the service's grace (drain.ts); says how many were cut. */
+  shutdown: () => Promise<{ cut: number }>;
 }
 
 /**
@@ -189,9 +202,10 @@ class IdleClosingAgent extends http.Agent {
   }
 }
 
-export function listen(app: RequestListener, port: number, host = '0.0.0.0'): Promise<RunningServer> {
+export function listen(app: RequestListener, port: number, host = '0.0.0.0', graceMs = 0): Promise<RunningServer> {
+  const { listener, drain } = drainable(app);
   return new Promise((resolve, reject) => {
-    const server = http.createServer(app);
+    const server = http.createServer(listener);
     answerParseErrors(server);
     server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       // Behind a keep-alive proxy, the server must hold idle sockets longer than the proxy.
@@ -207,22 +221,28 @@ export function listen(app: RequestListener, port: number, host = '0.0.0.0'): Pr
             server.close(() => res());
             server.closeAllConnections();
           }),
+        shutdown: () => drain(server, graceMs),
       });
     });
     server.on('error', reject);
   });
 }
 
-/** Entry-point helper: run `main`, exit non-zero with the error on failure, close on SIGTERM/SIGINT. */
-export function runMain(name: string, main: () => Promise<() => Promise<void>>): void {
-  main()
-    .then((stop) => {
+/**
+ * Entry-point helper: run `main`, exit non-zero with the error on failure; on
+ * SIGTERM/SIGINT shut the service down gracefully (RunningServer.shutdown)
+ * and exit 0.
+ */
+export function runMain(name: string, main: () => Promise<Pick<RunningServer, 'shutdown'>>): void {
+  Promise.resolve()
+    .then(main)
+    .then((running) => {
       let stopping = false;
       const shutdown = (signal: string) => {
         if (stopping) return;
         stopping = true;
         console.log(`${name}: ${signal}, shutting down`);
-        stop().then(
+        running.shutdown().then(
           () => process.exit(0),
           (err) => {
             console.error(err);

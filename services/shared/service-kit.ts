@@ -30,12 +30,22 @@ export interface KitConfig {
   LOG_SLOW_MS?: number;
   LOG_FILE?: string;
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  SHUTDOWN_GRACE_SECONDS?: number;
 }
+
+/**
+ * What a graceful shutdown may take beyond the service's SHUTDOWN_GRACE_SECONDS:
+ * closing pools and connections once the requests are answered. The
+ * manifests' terminationGracePeriodSeconds covers both (test/k8s).
+ */
+export const SHUTDOWN_CLOSE_MARGIN_SECONDS = 5;
 
 /**
  * Starts one service: `build` wires its app from the kit; the app listens on
  * PORT (0 in tests). Closing stops the server, then everything the wiring
- * opened, newest first.
+ * opened, newest first; shutting down does the same gracefully: the
+ * requests in flight are answered first (for up to SHUTDOWN_GRACE_SECONDS),
+ * and the whole takes at most SHUTDOWN_CLOSE_MARGIN_SECONDS more.
  */
 export async function startService(
   name: string,
@@ -75,14 +85,35 @@ export async function startService(
     onClose: (fn) => void closers.push(fn),
     ...(tracing ? { tracing } : {}),
   };
+  const graceSeconds = cfg.SHUTDOWN_GRACE_SECONDS ?? 0;
   try {
-    const server = await listen(await build(kit), cfg.PORT);
+    const server = await listen(await build(kit), cfg.PORT, '0.0.0.0', graceSeconds * 1000);
     logger.info({ port: server.port }, `${name} listening`);
     return {
       ...server,
       close: async () => {
         await server.close();
         await closeAll();
+      },
+      shutdown: async () => {
+        logger.info({ graceSeconds }, `${name} draining: /readyz answers 503, new connections are refused`);
+        const stopping = (async () => {
+          const { cut } = await server.shutdown();
+          if (cut) logger.warn({ cut }, `${cut} requests still unanswered after ${graceSeconds} s were cut`);
+          await closeAll();
+          return { cut };
+        })();
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${name} did not stop within ${graceSeconds + SHUTDOWN_CLOSE_MARGIN_SECONDS} s`)), (graceSeconds + SHUTDOWN_CLOSE_MARGIN_SECONDS) * 1000);
+        });
+        try {
+          const result = await Promise.race([stopping, late]);
+          logger.info(`${name} stopped`);
+          return result;
+        } finally {
+          clearTimeout(timer);
+        }
       },
     };
   } catch (err) {

@@ -8,5 +8,5 @@ import { startWorkerService } from './service';
 runMain('worker', async () => {
   const cfg = loadConfig('worker');
   installSdkRuntime(cfg);
-  return (await startWorkerService(cfg)).close;
+  return startWorkerService(cfg);
 });

@@ -13,6 +13,8 @@ import { WORKFLOW_BUNDLE } from './bundle';
 export interface BookingWorkerOptions {
   /** A pre-built bundle; defaults to the one `npm run build` writes. */
   workflowBundlePath?: string;
+  /** Where the activities' circuit breakers say when an upstream's circuit opens and closes. */
+  logger?: Logger;
 }
 
 interface WorkerWiring extends BookingWorkerOptions {
@@ -38,7 +40,7 @@ function temporalTracing(tracing: Tracing | undefined): { activity: ActivityInte
 
 export async function createBookingWorker(cfg: Config<'worker'>, o: WorkerWiring) {
   const connection = await NativeConnection.connect({ address: cfg.TEMPORAL_ADDRESS });
-  const client = (url: string) => createServiceClient(url, cfg.SERVICE_TOKEN);
+  const client = (url: string) => createServiceClient(url, cfg.SERVICE_TOKEN, { logger: o.logger });
   const catalog = catalogClient(client(cfg.CATALOG_URL));
   const booking = bookingClient(client(cfg.BOOKING_URL));
   const traced = temporalTracing(o.tracing);
@@ -53,6 +55,8 @@ export async function createBookingWorker(cfg: Config<'worker'>, o: WorkerWiring
       activity: [correlationActivityInterceptor(o.logger), ...traced.activity],
     },
     sinks: traced.sinks,
+    // On shutdown (SIGTERM) the activities under way get this long to finish before they are cancelled (and retried elsewhere).
+    shutdownGraceTime: cfg.SHUTDOWN_GRACE_SECONDS * 1000,
     activities: {
       ...createRefundActivities({ catalog, booking }),
       ...createBookingActivities({

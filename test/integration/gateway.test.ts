@@ -141,13 +141,14 @@ describe('gateway', () => {
     expect(res.body.code).toBe('UNAUTHORIZED');
   });
 
-  it('answers 503 problem+json at once when a service is down', async () => {
+  it('answers 503 problem+json with Retry-After at once when a service is down', async () => {
     const gateway = await ownGateway({ CATALOG_URL: 'http://127.0.0.1:1' }); // nothing listens there
     try {
       const started = Date.now();
       const res = await fetch(`${gateway.url}/api/v1/events`);
       expect(res.status).toBe(503);
       expect(((await res.json()) as { code: string }).code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
     } finally {

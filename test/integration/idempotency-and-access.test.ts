@@ -1,5 +1,6 @@
 import { startStack, type Stack } from '../support/stack';
 import { smallSession } from '../support/catalog';
+import { reservationIdFor } from '../../services/booking/bookings';
 
 describe('idempotency keys and ownership', () => {
   let stack: Stack;
@@ -62,6 +63,34 @@ describe('idempotency keys and ownership', () => {
     const r2 = await stack.api.call('POST', '/api/v1/reservations', { token: second.token, body, headers });
     expect([r1.status, r2.status]).toEqual([409, 409]);
     expect(r2.body.unavailableSeats).toEqual(body.seatIds);
+  });
+
+  it('a key whose reservation is recorded active but was refused meanwhile answers its workflow\'s refusal, not the record', async () => {
+    // A hold attempt held the seat and recorded the reservation, then lost its answer; the hold lapsed and another buyer has the seat.
+    const [late, other] = [await stack.newCustomer(), await stack.newCustomer()];
+    const seat = session.seats[9]!;
+    const taken = await stack.api.expect(201, 'POST', '/api/v1/reservations', { token: other.token, body: { sessionId: session.sessionId, seatIds: [seat.seatId] } });
+    const id = reservationIdFor(late.user.id, 'order-retried');
+    await stack.pool.query(
+      `INSERT INTO booking.reservations (id, user_id, session_id, status, seats, total_amount, currency, expires_at, created_at)
+       VALUES ($1, $2, $3, 'active', $4, $5, $6, now() - interval '1 minute', now() - interval '11 minutes')`,
+      [id, late.user.id, session.sessionId, JSON.stringify([{ seatId: seat.seatId, section: seat.section, row: seat.row, number: seat.number, tier: seat.tier }]), '30.50', 'EUR'],
+    );
+    const retried = await stack.api.call('POST', '/api/v1/reservations', {
+      token: late.token,
+      body: { sessionId: session.sessionId, seatIds: [seat.seatId] },
+      headers: { 'Idempotency-Key': 'order-retried' },
+    });
+    expect(retried.status).toBe(409);
+    expect(retried.body).toMatchObject({ code: 'SEAT_UNAVAILABLE', unavailableSeats: [seat.seatId] });
+    await stack.api.expect(200, 'DELETE', `/api/v1/reservations/${taken.id}`, { token: other.token });
+
+    // The record is cleared by the workflow's activity alone (the service credential), never by a buyer.
+    const discard = (headers: Record<string, string>) => fetch(`${stack.urls.booking}/internal/reservations/${id}`, { method: 'DELETE', headers });
+    expect((await discard({ authorization: `Bearer ${late.token}` })).status).toBe(401);
+    expect((await stack.pool.query('SELECT 1 FROM booking.reservations WHERE id = $1', [id])).rowCount).toBe(1);
+    expect((await discard({ 'x-service-token': stack.secrets.serviceToken })).status).toBe(204);
+    expect((await stack.pool.query('SELECT 1 FROM booking.reservations WHERE id = $1', [id])).rowCount).toBe(0);
   });
 
   it('another user cannot read, confirm or cancel your reservation, nor read your tickets', async () => {

@@ -78,7 +78,7 @@ describe('malformed requests to every public route (property-based, fast-check)'
     await admin.query(`CREATE DATABASE ${database}`);
     const url = new URL(testInfra().databaseUrl);
     url.pathname = `/${database}`;
-    stack = await startStack({ databaseUrl: url.toString() });
+    stack = await startStack({ infra: { databaseUrl: url.toString() } });
     db = new Pool({ connectionString: url.toString(), max: 2 });
 
     // Real objects for every path parameter, so malformed bodies reach the services' own checks.

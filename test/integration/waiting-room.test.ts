@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
 import type { SignedIn } from '../../devstack/api-client';
 import { signAdmissionToken, verifyAdmissionToken } from '../../services/booking/waiting-room/tokens';
 import { smallSession } from '../support/catalog';
 import { eventually } from '../support/eventually';
 import { seatState } from '../support/organizer';
 import { startStack, type Stack } from '../support/stack';
+import { testInfra } from '../infra-env';
 
 // Flash-sale waiting rooms through the gateway: queue order, admission rate, admission tokens.
 describe('waiting room', () => {
@@ -182,6 +184,31 @@ describe('waiting room', () => {
     await sleep(Math.max(0, (places[1].etaSeconds - 2) * 1000));
     const near = await status(queue[1]!, places[1].token);
     expect(near.status === 'admitted' || near.pollAfterSeconds === 1).toBe(true);
+  });
+
+  it('rebuilds a queue that Redis lost from the places its waiting buyers hold: newcomers queue behind them again', async () => {
+    const { sessionId } = await smallSession(stack.api, organizer.token);
+    await open(sessionId, 6); // burst 1, then one every 10 s
+    const queue = await buyers(4);
+    const places = [];
+    for (const b of queue.slice(0, 3)) places.push(await join(b, sessionId));
+    expect(places.map((p) => p.position)).toEqual([1, 2, 3]);
+
+    // Redis loses the queue (as FLUSHALL or a restart without its data would), nothing else.
+    const redis = new Redis(testInfra().redisUrl);
+    try {
+      const keys = await redis.keys(`wr:${sessionId}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys.filter((k) => !k.endsWith(':room')));
+    } finally {
+      redis.disconnect();
+    }
+    // The last one waiting asks for its place, as it does every few seconds.
+    expect(await status(queue[2]!, places[2].token)).toMatchObject({ status: 'waiting', position: 3 });
+    await eventually(async () => expect((await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/waiting-room`)).waiting).toBe(2));
+    const newcomer = await join(queue[3]!, sessionId);
+    expect(newcomer).toMatchObject({ position: 4 });
+    expect(await status(queue[3]!, newcomer.token)).toMatchObject({ status: 'waiting' });
   });
 
   it('shows a queue place to its holder only', async () => {

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { schemas } from '../../services/shared/config';
+import { SHUTDOWN_CLOSE_MARGIN_SECONDS } from '../../services/shared/service-kit';
 import { KIND, PRODUCTION } from '../../charts/environment';
 import { TEMPORAL_SQL_POOLS } from '../../charts/temporal-chart';
 import { testInfra } from '../infra-env';
@@ -84,6 +85,17 @@ describe.each([
     // ~174 KiB per cached booking over ~170 MiB with none (bench/worker-cache-memory.ts, bench/RESULTS.md).
     expect(170 + (cached * 174) / 1024).toBeLessThanOrEqual(heap);
     expect(heap).toBeLessThan(Number(container.resources.limits.memory.replace(/Mi$/, '')));
+  });
+
+  it('each unit drains and closes (SHUTDOWN_GRACE_SECONDS, then closing its pools) before Kubernetes kills it', () => {
+    for (const d of apps) {
+      const container = d.spec.template.spec.containers[0];
+      const configKey = configKeyOf(entryOf(container)!) as keyof typeof schemas;
+      const env = resolvedEnv(objects, d, container, { externalSecrets: image === PRODUCTION.image });
+      const grace = Number(env.SHUTDOWN_GRACE_SECONDS ?? schemas[configKey].shape.SHUTDOWN_GRACE_SECONDS.parse(undefined));
+      expect(grace).toBeGreaterThan(0);
+      expect(grace + SHUTDOWN_CLOSE_MARGIN_SECONDS).toBeLessThan(d.spec.template.spec.terminationGracePeriodSeconds);
+    }
   });
 
   it('PostgreSQL takes every pool its clients can open at once, each autoscaled unit at its most replicas', () => {

@@ -80,25 +80,29 @@ describe('the operator losing its place', () => {
 
   it('lists again after its watch expired (410 Gone), and reconciles the change it did not see', async () => {
     const op = operator('operator-0');
-    await op.waitForLog(/^became leader$/);
-    const sale = eventSaleObject(ns, 'encore');
-    await applyEventSales(k, sale);
-    await waitFor('encore', '.status.phase', 'OnSale');
+    try {
+      await op.waitForLog(/^became leader$/);
+      const sale = eventSaleObject(ns, 'encore');
+      await applyEventSales(k, sale);
+      await waitFor('encore', '.status.phase', 'OnSale');
 
-    // Frozen past the end of its open watch (the server closes it after WATCH_TIMEOUT_SECONDS),
-    // it misses the change below; compaction then drops the history it would resume from.
-    op.pause();
-    await new Promise((r) => setTimeout(r, (WATCH_TIMEOUT_SECONDS + 2) * 1000));
-    const changed = structuredClone(sale);
-    changed.spec.event.title = `${sale.spec.event.title} (moved)`;
-    await applyEventSales(k, changed);
-    await compactEtcd(k);
-    op.resume();
+      // Frozen past the end of its open watch (the server closes it after WATCH_TIMEOUT_SECONDS),
+      // it misses the change below; compaction then drops the history it would resume from.
+      op.pause();
+      await new Promise((r) => setTimeout(r, (WATCH_TIMEOUT_SECONDS + 2) * 1000));
+      const changed = structuredClone(sale);
+      changed.spec.event.title = `${sale.spec.event.title} (moved)`;
+      await applyEventSales(k, changed);
+      await compactEtcd(k);
+      op.resume();
 
-    await op.waitForLog(/^watch expired \(410 Gone\): listing again$/);
-    await waitFor('encore', '.status.observedGeneration', 2);
-    expect(await catalogRows('events', 'title', changed.spec.event.title)).toHaveLength(1);
-    await op.stop('SIGTERM');
+      await op.waitForLog(/^watch expired \(410 Gone\): listing again$/);
+      await waitFor('encore', '.status.observedGeneration', 2);
+      expect(await catalogRows('events', 'title', changed.spec.event.title)).toHaveLength(1);
+    } finally {
+      // A leader left running would hold the Lease through the next test.
+      await op.stop('SIGTERM');
+    }
   });
 
   it('converges after being killed mid-reconcile, creating nothing twice', async () => {

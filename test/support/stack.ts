@@ -17,6 +17,7 @@ import { startWorkerService } from '../../services/worker/service';
 import { startCheckinService } from '../../services/checkin/service';
 import { startMailSinkService } from '../../services/mail-sink/service';
 import { startNotificationService } from '../../services/notification/service';
+import type { Infra } from '../../devstack/infra';
 import { testInfra } from '../infra-env';
 
 export const WORKFLOW_BUNDLE = resolve(__dirname, '../../dist/workflow-bundle.js');
@@ -31,10 +32,10 @@ export interface StackOptions {
   env?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Booking API replicas behind the gateway, and workers on the task queue (default one each). */
   replicas?: { booking?: number; workers?: number };
-  /** A database of the stack's own (every service's schema in it) instead of the shared test database. */
-  databaseUrl?: string;
   /** Each service logs at debug to `<logDir>/<service>.log` (read them with serviceLog); otherwise nothing is logged. */
   logDir?: string;
+  /** Stores of its own instead of the shared test servers (a test that stops them, or wants a database of its own). */
+  infra?: Partial<Pick<Infra, 'databaseUrl' | 'redisUrl'>>;
 }
 
 export interface Stack {
@@ -110,7 +111,7 @@ export const testSecrets = (): DevSecrets => {
  * test file's workflows on its own worker.
  */
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
-  const infra = { ...testInfra(), ...(o.databaseUrl ? { databaseUrl: o.databaseUrl } : {}) };
+  const infra = { ...testInfra(), ...o.infra };
   const secrets = testSecrets();
   const taskQueue = `booking-test-${randomUUID()}`;
   const ports: Partial<Record<ServiceName, number>> = {};
@@ -210,6 +211,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection, namespace: 'default' });
   const pool = new Pool({ connectionString: infra.databaseUrl, max: 4 });
+  // A test that stops its PostgreSQL must not crash on the idle clients that lose their connection.
+  pool.on('error', () => undefined);
   const api = apiClient(gateway.url);
   const admin = await signIn(api, DEMO_ADMIN.email, DEMO_ADMIN.password);
   const account = (prefix: string) => ({

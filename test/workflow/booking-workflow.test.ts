@@ -26,6 +26,9 @@ describe('BookingWorkflow (time-skipping)', () => {
   let activities: ReturnType<typeof createBookingActivities>;
   /** When set, replaces createPaymentIntent: lets a test lose the provider's answer. */
   let chargeFault: typeof activities.createPaymentIntent | undefined;
+  /** When set, replaces holdAndRecord: lets a test lose an attempt's answer. */
+  let holdFault: typeof activities.holdAndRecord | undefined;
+  let realHoldAndRecord: typeof activities.holdAndRecord;
   let session: Awaited<ReturnType<typeof smallSession>>;
   let standing: Awaited<ReturnType<typeof gaSession>>;
   let userId: string;
@@ -65,7 +68,12 @@ describe('BookingWorkflow (time-skipping)', () => {
       notification: notificationClient(client('notification')),
       auth: authClient(client('auth')),
     });
-    activities = { ...real, createPaymentIntent: (a) => (chargeFault ?? real.createPaymentIntent)(a) };
+    activities = {
+      ...real,
+      createPaymentIntent: (a) => (chargeFault ?? real.createPaymentIntent)(a),
+      holdAndRecord: (a) => (holdFault ?? real.holdAndRecord)(a),
+    };
+    realHoldAndRecord = real.holdAndRecord;
     await startWorker();
   }, 120_000);
 
@@ -207,6 +215,75 @@ describe('BookingWorkflow (time-skipping)', () => {
     expect(await seatRows(seatIds)).toEqual(seatIds.map(() => ({ status: 'available', reservation_id: null })));
     expect((await handle.result()).phase).toBe('cancelled');
     await keepBookingHistory('cancelled', handle);
+  });
+
+  it('a payment the workflow never saw (its confirm lost with its worker) ends the booking as a late payment does: a sale while the seats are its own, else a refund', async () => {
+    // What a worker killed while the confirm's charge ran leaves: a charge under the booking's first
+    // idempotency key, and no trace of the confirm in the workflow's history.
+    const chargeBehindItsBack = (r: { id: string; total: { amount: string; currency: string } }) =>
+      paymentClient(createServiceClient(stack.urls.payment, stack.secrets.serviceToken)).createIntent({ idempotencyKey: `${r.id}:1`, reference: r.id, amount: r.total, token: 'tok_visa' });
+    const charges = async (id: string) => (await stack.pool.query('SELECT refunded_at IS NOT NULL AS refunded FROM payment.charges WHERE reference = $1', [id])).rows;
+    const validTickets = async (id: string) => Number((await stack.pool.query(`SELECT count(*) FROM booking.tickets WHERE reservation_id = $1 AND status = 'valid'`, [id])).rows[0].count);
+
+    // The hold ends: the seat is still its own (a lapsed hold nobody took), so the payment buys it.
+    const sold = await book(1);
+    await chargeBehindItsBack(sold.reservation);
+    expect((await sold.handle.result()).phase).toBe('confirmed');
+    expect(await seatRows(sold.seatIds)).toEqual([{ status: 'sold', reservation_id: sold.reservationId }]);
+    expect(await charges(sold.reservationId)).toEqual([{ refunded: false }]);
+    expect(await validTickets(sold.reservationId)).toBe(1);
+    await keepBookingHistory('unseen-payment-sold', sold.handle);
+
+    // A cancel asked of a paid booking is refused: it is confirmed.
+    const kept = await book(1);
+    await chargeBehindItsBack(kept.reservation);
+    expect(await failureType(kept.handle.executeUpdate(cancelUpdate))).toBe('RESERVATION_CONFIRMED');
+    expect((await kept.handle.result()).phase).toBe('confirmed');
+    expect(await charges(kept.reservationId)).toEqual([{ refunded: false }]);
+    await keepBookingHistory('unseen-payment-cancel-refused', kept.handle);
+
+    // Another buyer has the seat by the time the hold ends: the payment is refunded.
+    const lost = await book(1);
+    await chargeBehindItsBack(lost.reservation);
+    const catalog = catalogClient(createServiceClient(stack.urls.catalog, stack.secrets.serviceToken));
+    await catalog.releaseSeats(session.sessionId, lost.reservationId);
+    await catalog.holdSeats(session.sessionId, { reservationId: randomUUID(), seatIds: lost.seatIds, heldUntil: new Date(Date.now() + 2 * HOLD_TTL_MS).toISOString() });
+    expect((await lost.handle.result()).phase).toBe('expired');
+    expect(await charges(lost.reservationId)).toEqual([{ refunded: true }]);
+    expect(await validTickets(lost.reservationId)).toBe(0);
+    await keepBookingHistory('unseen-payment-refunded', lost.handle);
+  });
+
+  it('a hold refused on a retry leaves no reservation behind that an earlier attempt recorded', async () => {
+    const [seatId] = session.seats.slice(next, next + 1).map((x) => x.seatId);
+    next += 1;
+    const reservationId = randomUUID();
+    const catalog = catalogClient(createServiceClient(stack.urls.catalog, stack.secrets.serviceToken));
+    let attempts = 0;
+    holdFault = async (a) => {
+      attempts++;
+      const held = await realHoldAndRecord(a);
+      if (attempts > 1) return held;
+      // The first attempt held and recorded, then lost its answer; meanwhile its hold ended and another buyer took the seat.
+      expect(held.ok).toBe(true);
+      await catalog.releaseSeats(a.sessionId, a.reservationId);
+      expect((await catalog.holdSeats(a.sessionId, { reservationId: randomUUID(), seatIds: [seatId!], heldUntil: new Date(Date.now() + HOLD_TTL_MS).toISOString() })).ok).toBe(true);
+      throw new Error('the answer was lost');
+    };
+    try {
+      const handle = await env.client.workflow.start(BookingWorkflow, {
+        taskQueue,
+        workflowId: `booking-${reservationId}`,
+        args: [{ reservationId, userId, sessionId: session.sessionId, seatIds: [seatId!], holdTtlMs: HOLD_TTL_MS, searchAttributes: false }],
+      });
+      expect(await handle.executeUpdate(holdUpdate)).toEqual({ ok: false, code: 'SEAT_UNAVAILABLE', unavailable: [seatId] });
+      expect((await handle.result()).phase).toBe('rejected');
+    } finally {
+      holdFault = undefined;
+    }
+    // (A workflow task that is replayed runs its local activities again: two attempts or more.)
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect((await stack.pool.query('SELECT status FROM booking.reservations WHERE id = $1', [reservationId])).rows).toEqual([]);
   });
 
   it('general admission: the hold picks the places, confirm sells exactly those and issues a ticket per place', async () => {

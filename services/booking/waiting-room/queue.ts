@@ -21,8 +21,25 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 return v`;
 
+// KEYS: seq. ARGV: a position a buyer holds, TTL (s). The counter never stays below a place already given.
+const SEEN = `
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if cur < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+return 0`;
+
 export function createQueue(redis: Redis) {
   return {
+    /**
+     * A waiting buyer showed their place (signed in their queue token). Should
+     * Redis have lost the queue (flushed, or restarted without it), the counter
+     * climbs back to the places still waiting as their holders poll (at most
+     * every MAX_POLL_SECONDS), so new buyers queue behind them again instead
+     * of restarting at 1 and being let in at once, past the room's rate.
+     */
+    async seen(r: Room, position: number): Promise<void> {
+      await redis.eval(SEEN, 1, seqKey(r.sessionId, r.generation), String(position), String(QUEUE_TTL_SECONDS));
+    },
+
     /** The buyer's place in the room's queue (the same one when they join again). */
     async join(r: Room, userId: string, now: number): Promise<number> {
       const v = (await redis.eval(JOIN, 2, seqKey(r.sessionId, r.generation), membersKey(r.sessionId, r.generation), userId, String(now), String(QUEUE_TTL_SECONDS))) as string;

@@ -188,6 +188,7 @@ export function createWaitingRoom(d: WaitingRoomDeps) {
     const now = Date.now();
     if (r.enabled && t.position > gate(r, now)) {
       if (r.openedOnOverflow) presence.mark(r.sessionId, r.generation, t.position, now);
+      void queue.seen(r, t.position).catch((err: unknown) => logger.warn({ err, sessionId: r.sessionId }, 'queue place not re-announced'));
       return { status: 'waiting', position: t.position, ...waitFor(r, t.position, now) };
     }
     // Admitted (or the room was switched off, when the token is not needed but harmless).
