@@ -1,25 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_ADMIN } from '../../contracts/platform';
 import { smallSession } from '../support/catalog';
-import { startStack, type Stack } from '../support/stack';
 import { seriousViolations, type Violation } from './support/axe';
-import { launchBrowser, openPage, screenshot, signInThroughUi, waitForLoadedImages } from './support/browser';
+import { openPage, stackAndBrowser, screenshot, signInThroughUi, waitForLoadedImages } from './support/browser';
 import { paidBooking, PASSWORD } from './support/journeys';
 import { seatMap } from './support/seat-map';
 
 jest.setTimeout(180_000);
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = stackAndBrowser();
 
 /**
  * axe-core (WCAG 2.1 A and AA rules) on every main screen, each in the
@@ -28,13 +17,13 @@ afterAll(async () => {
  */
 describe('accessibility of the main screens', () => {
   it('has no serious or critical axe violations for buyers, organizers, door staff and admins', async () => {
-    const organizer = await stack.newUserWithRole('organizer');
-    const session = await smallSession(stack.api, organizer.token);
-    const buyer = await stack.newCustomer('a11y-buyer');
-    const { tickets } = await paidBooking(stack, buyer, session.sessionId, [session.seats[0]!.seatId]);
-    const staff = await stack.newUserWithRole('staff');
-    const applicant = await stack.newCustomer('applicant');
-    await stack.api.expect(201, 'POST', '/api/v1/organizer-applications', { token: applicant.token, body: { organizationName: 'River Events', details: 'Concerts by the river.' } });
+    const organizer = await env.stack.newUserWithRole('organizer');
+    const session = await smallSession(env.stack.api, organizer.token);
+    const buyer = await env.stack.newCustomer('a11y-buyer');
+    const { tickets } = await paidBooking(env.stack, buyer, session.sessionId, [session.seats[0]!.seatId]);
+    const staff = await env.stack.newUserWithRole('staff');
+    const applicant = await env.stack.newCustomer('applicant');
+    await env.stack.api.expect(201, 'POST', '/api/v1/organizer-applications', { token: applicant.token, body: { organizationName: 'River Events', details: 'Concerts by the river.' } });
 
     const found: Record<string, Violation[]> = {};
     const check = async (page: Page, name: string, ready: () => Promise<unknown>) => {
@@ -46,7 +35,7 @@ describe('accessibility of the main screens', () => {
     };
     const heading = (page: Page, name: string | RegExp) => () => page.getByRole('heading', { level: 1, name }).waitFor();
 
-    const anon = await openPage(browser, stack.api.baseUrl);
+    const anon = await openPage(env.browser, env.stack.api.baseUrl);
     await anon.page.goto('/');
     await check(anon.page, 'events', () => anon.page.getByRole('link', { name: /^Test Event/ }).first().waitFor());
     await anon.page.goto(`/events/${session.eventId}`);
@@ -56,7 +45,7 @@ describe('accessibility of the main screens', () => {
     await anon.page.goto('/sign-in');
     await check(anon.page, 'sign-in', heading(anon.page, 'Sign in'));
 
-    const phone = await openPage(browser, stack.api.baseUrl, { width: 375, height: 800 });
+    const phone = await openPage(env.browser, env.stack.api.baseUrl, { width: 375, height: 800 });
     await signInThroughUi(phone.page, buyer.user.email, PASSWORD, `/sessions/${session.sessionId}`);
     await seatMap(phone.page).focus();
     await phone.page.keyboard.press('Enter');
@@ -69,7 +58,7 @@ describe('accessibility of the main screens', () => {
     await phone.page.goto('/bookings');
     await check(phone.page, 'bookings-375px', () => phone.page.getByRole('table').waitFor());
 
-    const org = await openPage(browser, stack.api.baseUrl);
+    const org = await openPage(env.browser, env.stack.api.baseUrl);
     await signInThroughUi(org.page, organizer.user.email, PASSWORD, '/organizer');
     await check(org.page, 'organizer', () => org.page.getByRole('link', { name: /^Test Event/ }).waitFor());
     await org.page.goto('/organizer/venues');
@@ -80,13 +69,13 @@ describe('accessibility of the main screens', () => {
     await org.page.goto(`/organizer/events/${session.eventId}/sales`);
     await check(org.page, 'sales', () => org.page.getByRole('table').waitFor());
 
-    const door = await openPage(browser, stack.api.baseUrl, { width: 375, height: 800 });
+    const door = await openPage(env.browser, env.stack.api.baseUrl, { width: 375, height: 800 });
     await signInThroughUi(door.page, staff.user.email, PASSWORD, `/door?event=${session.eventId}`);
     await door.page.getByLabel('Ticket code').fill(tickets[0]!.code);
     await door.page.getByRole('button', { name: 'Check ticket' }).click();
     await check(door.page, 'door-375px', () => door.page.getByTestId('door-result').waitFor());
 
-    const admin = await openPage(browser, stack.api.baseUrl);
+    const admin = await openPage(env.browser, env.stack.api.baseUrl);
     await signInThroughUi(admin.page, DEMO_ADMIN.email, DEMO_ADMIN.password, '/admin');
     await check(admin.page, 'admin', () => admin.page.getByRole('heading', { name: 'River Events' }).waitFor());
 

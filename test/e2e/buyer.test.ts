@@ -1,29 +1,20 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { SignedIn } from '../../devstack/api-client';
 import { smallSession } from '../support/catalog';
-import { startStack, type Stack } from '../support/stack';
-import { launchBrowser, openPage, screenshot, signInThroughUi, waitForLoadedImages, waitForTextChange, type TestPage } from './support/browser';
+import { openPage, stackAndBrowser, screenshot, signInThroughUi, waitForLoadedImages, waitForTextChange, type TestPage } from './support/browser';
 import { PASSWORD } from './support/journeys';
 import { clickSeat, currentSeat, seatMap } from './support/seat-map';
 
 jest.setTimeout(120_000);
 
-
-let stack: Stack;
-let browser: Browser;
+const env = stackAndBrowser();
 let organizer: SignedIn;
 let session: Awaited<ReturnType<typeof smallSession>>;
 const open: TestPage[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  organizer = await stack.newUserWithRole('organizer');
-  session = await smallSession(stack.api, organizer.token);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
+  organizer = await env.stack.newUserWithRole('organizer');
+  session = await smallSession(env.stack.api, organizer.token);
 });
 
 afterEach(() => {
@@ -31,7 +22,7 @@ afterEach(() => {
 });
 
 async function page(o?: { width?: number }) {
-  const t = await openPage(browser, stack.api.baseUrl, o);
+  const t = await openPage(env.browser, env.stack.api.baseUrl, o);
   open.push(t);
   return t.page;
 }
@@ -45,7 +36,7 @@ async function labelAfterKeys(p: Page, keys: string[]) {
 
 describe('the buyer web app', () => {
   it('a buyer signs in, finds the event, picks two seats on the map, pays, and sees two tickets with QR codes; another browser sees the seats go without reloading', async () => {
-    const buyer = await stack.newCustomer('buyer');
+    const buyer = await env.stack.newCustomer('buyer');
 
     // A second browser (anonymous) watches the same seat map the whole time.
     const watcher = await page();
@@ -55,7 +46,7 @@ describe('the buyer web app', () => {
 
     const p = await page();
     await signInThroughUi(p, buyer.user.email, PASSWORD);
-    const { title } = await stack.api.expect(200, 'GET', `/api/v1/events/${session.eventId}`);
+    const { title } = await env.stack.api.expect(200, 'GET', `/api/v1/events/${session.eventId}`);
     await p.getByLabel('Search').fill(title);
     await p.getByRole('button', { name: 'Search' }).click();
     await p.getByRole('link', { name: title }).click();
@@ -68,7 +59,7 @@ describe('the buyer web app', () => {
     await p.keyboard.press('Enter');
     await label.filter({ hasText: 'seat 1, VIP, 120.00 EUR, selected' }).waitFor();
     // Mouse: click Front A2 where the map draws it.
-    await clickSeat(p, stack.api, session.sessionId, { section: 'Front', row: 'A', number: 2 });
+    await clickSeat(p, env.stack.api, session.sessionId, { section: 'Front', row: 'A', number: 2 });
     const picked = p.getByRole('list', { name: 'Picked seats' }).getByRole('listitem');
     await expect(picked.count()).resolves.toBe(2);
     await expect(p.getByTestId('total').textContent()).resolves.toBe('240.00 EUR');
@@ -107,11 +98,11 @@ describe('the buyer web app', () => {
   });
 
   it('a declined card keeps the hold and its countdown, and another card then pays', async () => {
-    const buyer = await stack.newCustomer('declined');
+    const buyer = await env.stack.newCustomer('declined');
     const p = await page();
     await signInThroughUi(p, buyer.user.email, PASSWORD, `/sessions/${session.sessionId}`);
     await seatMap(p).waitFor();
-    await clickSeat(p, stack.api, session.sessionId, { section: 'Back', row: 'B', number: 3 });
+    await clickSeat(p, env.stack.api, session.sessionId, { section: 'Back', row: 'B', number: 3 });
     await p.getByRole('button', { name: 'Hold 1 seat' }).click();
     const countdown = p.getByTestId('countdown');
     await countdown.waitFor();
@@ -124,7 +115,7 @@ describe('the buyer web app', () => {
     const before = await countdown.textContent();
     await waitForTextChange(p, '[data-testid=countdown]', before);
     await screenshot(p, 'buyer-declined');
-    const reservations = await stack.api.expect(200, 'GET', '/api/v1/reservations', { token: buyer.token });
+    const reservations = await env.stack.api.expect(200, 'GET', '/api/v1/reservations', { token: buyer.token });
     expect(reservations.items[0].status).toBe('active');
 
     await p.getByLabel('Visa test card (pays)').check();
@@ -134,15 +125,15 @@ describe('the buyer web app', () => {
   });
 
   it('a seat taken by someone else between picking and holding is marked on the map and dropped from the picks', async () => {
-    const buyer = await stack.newCustomer('late');
-    const rival = await stack.newCustomer('rival');
+    const buyer = await env.stack.newCustomer('late');
+    const rival = await env.stack.newCustomer('rival');
     const p = await page();
     await signInThroughUi(p, buyer.user.email, PASSWORD, `/sessions/${session.sessionId}`);
     await seatMap(p).waitFor();
-    await clickSeat(p, stack.api, session.sessionId, { section: 'Back', row: 'C', number: 5 });
+    await clickSeat(p, env.stack.api, session.sessionId, { section: 'Back', row: 'C', number: 5 });
     await p.getByRole('list', { name: 'Picked seats' }).waitFor();
     const seat = session.seats.find((s) => s.section === 'Back' && s.row === 'C' && s.number === 5)!;
-    await stack.api.expect(201, 'POST', '/api/v1/reservations', {
+    await env.stack.api.expect(201, 'POST', '/api/v1/reservations', {
       token: rival.token,
       headers: { 'Idempotency-Key': `rival-${Date.now()}` },
       body: { sessionId: session.sessionId, seatIds: [seat.seatId] },
@@ -154,13 +145,13 @@ describe('the buyer web app', () => {
   });
 
   it('a buyer waits in an open waiting room, sees their place, and is admitted to the seat map', async () => {
-    const roomSession = await smallSession(stack.api, organizer.token);
+    const roomSession = await smallSession(env.stack.api, organizer.token);
     // One admission at once, then one a second: twenty buyers ahead keep this one waiting for about 20 s
     // after the room opens, long enough to see the queue even on a busy machine.
-    const ahead = await Promise.all(Array.from({ length: 20 }, () => stack.newCustomer('ahead')));
-    const buyer = await stack.newCustomer('queued');
-    await stack.api.expect(200, 'PUT', `/api/v1/sessions/${roomSession.sessionId}/waiting-room`, { token: organizer.token, body: { enabled: true, admissionsPerMinute: 60 } });
-    await Promise.all(ahead.map((a) => stack.api.expect(201, 'POST', `/api/v1/sessions/${roomSession.sessionId}/queue`, { token: a.token })));
+    const ahead = await Promise.all(Array.from({ length: 20 }, () => env.stack.newCustomer('ahead')));
+    const buyer = await env.stack.newCustomer('queued');
+    await env.stack.api.expect(200, 'PUT', `/api/v1/sessions/${roomSession.sessionId}/waiting-room`, { token: organizer.token, body: { enabled: true, admissionsPerMinute: 60 } });
+    await Promise.all(ahead.map((a) => env.stack.api.expect(201, 'POST', `/api/v1/sessions/${roomSession.sessionId}/queue`, { token: a.token })));
     const p = await page({ width: 375 });
     await signInThroughUi(p, buyer.user.email, PASSWORD, `/sessions/${roomSession.sessionId}`);
     const position = p.getByTestId('queue-position');

@@ -1,7 +1,5 @@
-import type { Browser } from 'playwright-core';
 import { smallSession } from '../support/catalog';
-import { startStack, type Stack } from '../support/stack';
-import { launchBrowser, openPage, screenshot, signInThroughUi } from './support/browser';
+import { openPage, stackAndBrowser, screenshot, signInThroughUi } from './support/browser';
 import { PASSWORD } from './support/journeys';
 import { currentSeat, seatMap } from './support/seat-map';
 
@@ -11,24 +9,14 @@ jest.setTimeout(120_000);
 const HOLD_TTL_SECONDS = 8;
 const PAYMENT_WAIT_SECONDS = 1;
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack({ holdTtlSeconds: HOLD_TTL_SECONDS, env: { booking: { PAYMENT_WAIT_SECONDS: String(PAYMENT_WAIT_SECONDS) } } }), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = stackAndBrowser({ holdTtlSeconds: HOLD_TTL_SECONDS, env: { booking: { PAYMENT_WAIT_SECONDS: String(PAYMENT_WAIT_SECONDS) } } });
 
 describe('checkout timing in the web app', () => {
   it('shows the expiry message when the countdown runs out, and the seat is free again on the map', async () => {
-    const organizer = await stack.newUserWithRole('organizer');
-    const session = await smallSession(stack.api, organizer.token);
-    const buyer = await stack.newCustomer('slow-buyer');
-    const { page, errors } = await openPage(browser, stack.api.baseUrl);
+    const organizer = await env.stack.newUserWithRole('organizer');
+    const session = await smallSession(env.stack.api, organizer.token);
+    const buyer = await env.stack.newCustomer('slow-buyer');
+    const { page, errors } = await openPage(env.browser, env.stack.api.baseUrl);
     await signInThroughUi(page, buyer.user.email, PASSWORD, `/sessions/${session.sessionId}`);
     await seatMap(page).focus();
     await page.keyboard.press('Enter');
@@ -50,10 +38,10 @@ describe('checkout timing in the web app', () => {
   });
 
   it('follows a slow payment (202 processing) by polling until the tickets are issued', async () => {
-    const organizer = await stack.newUserWithRole('organizer');
-    const session = await smallSession(stack.api, organizer.token);
-    const buyer = await stack.newCustomer('slow-card');
-    const { page, errors } = await openPage(browser, stack.api.baseUrl);
+    const organizer = await env.stack.newUserWithRole('organizer');
+    const session = await smallSession(env.stack.api, organizer.token);
+    const buyer = await env.stack.newCustomer('slow-card');
+    const { page, errors } = await openPage(env.browser, env.stack.api.baseUrl);
     await signInThroughUi(page, buyer.user.email, PASSWORD, `/sessions/${session.sessionId}`);
     await seatMap(page).focus();
     await page.keyboard.press('Enter');

@@ -1,33 +1,21 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import type { Browser } from 'playwright-core';
 import { legacyEventTicketKey, legacyTicketSignature, ticketCodeBody } from '../../contracts/ticket-code';
 import { smallSession } from '../support/catalog';
-import { startStack, type Stack } from '../support/stack';
-import { launchBrowser, openPage, screenshot, signInThroughUi } from './support/browser';
+import { openPage, stackAndBrowser, screenshot, signInThroughUi } from './support/browser';
 import { paidBooking, PASSWORD } from './support/journeys';
 
 jest.setTimeout(120_000);
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = stackAndBrowser();
 
 describe('the door web app', () => {
   it('admits a ticket, calls its second scan already admitted, refuses a forged code, and admits offline then syncs; an older code offline is for the online door', async () => {
-    const organizer = await stack.newUserWithRole('organizer');
-    const session = await smallSession(stack.api, organizer.token);
-    const { title } = await stack.api.expect(200, 'GET', `/api/v1/events/${session.eventId}`);
-    const buyer = await stack.newCustomer('door-buyer');
+    const organizer = await env.stack.newUserWithRole('organizer');
+    const session = await smallSession(env.stack.api, organizer.token);
+    const { title } = await env.stack.api.expect(200, 'GET', `/api/v1/events/${session.eventId}`);
+    const buyer = await env.stack.newCustomer('door-buyer');
     const seats = session.seats.filter((s) => s.section === 'Front').slice(0, 2);
-    const { tickets } = await paidBooking(stack, buyer, session.sessionId, seats.map((s) => s.seatId));
+    const { tickets } = await paidBooking(env.stack, buyer, session.sessionId, seats.map((s) => s.seatId));
     const [first, second] = tickets as unknown as [{ code: string }, { code: string }];
     expect(second.code).toMatch(/^TKT3\.[0-9a-f-]{36}\.[0-9a-f-]{36}\.[0-9a-f-]{36}\.[\w-]{86}$/);
     // What a stolen kit's holder could make: the second ticket's claims, signed with an Ed25519 key of their own.
@@ -37,9 +25,9 @@ describe('the door web app', () => {
     // A ticket of the earlier format (HMAC), which only the check-in service can judge.
     const legacyBody = ticketCodeBody({ ticketId, eventId, sessionId }, 'TKT2');
     const legacy = `${legacyBody}.${legacyTicketSignature(legacyEventTicketKey('k'.repeat(32), eventId), legacyBody)}`;
-    const staff = await stack.newUserWithRole('staff');
+    const staff = await env.stack.newUserWithRole('staff');
 
-    const { page, errors } = await openPage(browser, stack.api.baseUrl, { width: 375, height: 800 });
+    const { page, errors } = await openPage(env.browser, env.stack.api.baseUrl, { width: 375, height: 800 });
     await signInThroughUi(page, staff.user.email, PASSWORD, '/door');
     await page.getByRole('button', { name: `Scan tickets for ${title}` }).click();
     await page.getByLabel('Door name').fill('North');

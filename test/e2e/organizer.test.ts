@@ -1,21 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
-import { launchBrowser, openPage, screenshot, signInThroughUi } from './support/browser';
+import { openPage, stackAndBrowser, screenshot, signInThroughUi } from './support/browser';
 import { PASSWORD } from './support/journeys';
 
 jest.setTimeout(120_000);
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = stackAndBrowser();
 
 /** A local date-time input's value, `days` from now at 20:00 (+ `hours`). */
 const localInput = (days: number, hours = 0) => {
@@ -27,9 +15,9 @@ const localInput = (days: number, hours = 0) => {
 
 describe('the organizer web app', () => {
   it('creates a venue, a hall with a preview, an event and a session, publishes it, and buyers find it in search', async () => {
-    const organizer = await stack.newUserWithRole('organizer');
+    const organizer = await env.stack.newUserWithRole('organizer');
     const title = `Midsummer Night ${Date.now()}`;
-    const { page, errors } = await openPage(browser, stack.api.baseUrl);
+    const { page, errors } = await openPage(env.browser, env.stack.api.baseUrl);
     await signInThroughUi(page, organizer.user.email, PASSWORD, '/organizer');
     await page.getByRole('heading', { name: 'Your events' }).waitFor();
 
@@ -86,7 +74,7 @@ describe('the organizer web app', () => {
     await screenshot(page, 'organizer-sales');
 
     // A buyer, not signed in, finds it.
-    const buyer = await openPage(browser, stack.api.baseUrl, { width: 375 });
+    const buyer = await openPage(env.browser, env.stack.api.baseUrl, { width: 375 });
     await buyer.page.goto('/');
     await buyer.page.getByLabel('Search').fill('Midsummer');
     await buyer.page.getByLabel('Category').selectOption('theatre');

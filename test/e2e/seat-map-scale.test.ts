@@ -1,36 +1,24 @@
-import type { Browser } from 'playwright-core';
 import { seatState } from '../support/organizer';
-import { startStack, type Stack } from '../support/stack';
-import { ARTIFACTS, launchBrowser, openPage, screenshot } from './support/browser';
+import { ARTIFACTS, openPage, stackAndBrowser, screenshot } from './support/browser';
 import { hallSession } from './support/hall-session';
 import { currentSeat, layoutSeats, seatMap, sessionLayout } from './support/seat-map';
 
 jest.setTimeout(120_000);
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = stackAndBrowser();
 
 describe('a 5,000-seat seat map', () => {
   it('is drawn from the layout and the availability, and how long the layout and the drawing took is printed (measured in the browser, never asserted)', async () => {
-    const organizer = await stack.newUserWithRole('organizer');
+    const organizer = await env.stack.newUserWithRole('organizer');
     const sections = ['Stalls A', 'Stalls B', 'Circle', 'Gallery'].map((name) => ({ name, rows: 25, seats: 50 }));
-    const { sessionId } = await hallSession(stack.api, organizer.token, sections);
-    const seats = layoutSeats(await sessionLayout(stack.api, sessionId));
+    const { sessionId } = await hallSession(env.stack.api, organizer.token, sections);
+    const seats = layoutSeats(await sessionLayout(env.stack.api, sessionId));
     expect(seats).toHaveLength(5_000);
     // Every seventh seat sold, so the map shows a sale in progress.
     const sold = seats.filter((_, i) => i % 7 === 3).map((s) => s.seatId);
-    for (let k = 0; k < sold.length; k += 50) await seatState(stack).sell(sessionId, sold.slice(k, k + 50));
+    for (let k = 0; k < sold.length; k += 50) await seatState(env.stack).sell(sessionId, sold.slice(k, k + 50));
 
-    const { page, errors } = await openPage(browser, stack.api.baseUrl, { width: 1280, height: 900 });
+    const { page, errors } = await openPage(env.browser, env.stack.api.baseUrl, { width: 1280, height: 900 });
     // What the app reads for the map: the layout's and the availability's answers, as the browser got them.
     const reading: Promise<{ path: string; status: number; bytes: number; encoding?: string; cacheControl?: string }>[] = [];
     page.on('response', (r) => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startStack, type Stack, type StackOptions } from '../../support/stack';
 
 /**
  * Headless Chromium from Debian's package (devstack/install-tools.sh
@@ -17,6 +18,22 @@ export function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+}
+
+/**
+ * A test stack and a Chromium for one test file: started together before its
+ * tests, closed after them. Tests read them as env.stack and env.browser.
+ */
+export function stackAndBrowser(options?: StackOptions): { readonly stack: Stack; readonly browser: Browser } {
+  const env = {} as { stack: Stack; browser: Browser };
+  beforeAll(async () => {
+    [env.stack, env.browser] = await Promise.all([startStack(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.stack?.close();
+  });
+  return env;
 }
 
 export interface TestPage {

@@ -1,9 +1,10 @@
 /**
  * The public API's shapes the web app reads, written from the OpenAPI
  * document (/openapi.json) and the services' schemas. The web app talks to
- * the API only over HTTP, so it keeps its own copy of the types rather than
- * importing server code.
+ * the API only over HTTP: it imports no server code, only the types of
+ * contracts/ that both sides share (erased by the build).
  */
+import type { Reservation, ReservationStatus, Seat, Ticket } from '../../../contracts/domain';
 import type { Money } from '../lib/money';
 
 export type { Money };
@@ -83,41 +84,9 @@ export interface Area extends Counts {
   capacity: number;
 }
 
-export interface HeldSeat {
-  seatId: string;
-  section: string;
-  row: string;
-  number: number;
-  tier: string;
-  price: Money;
-}
-
-export type ReservationStatus = 'active' | 'confirmed' | 'expired' | 'cancelled' | 'refunded';
-
-export interface Reservation {
-  id: string;
-  userId: string;
-  sessionId: string;
-  status: ReservationStatus;
-  seats: HeldSeat[];
-  total: Money;
-  expiresAt: string;
-  createdAt: string;
-}
-
-export interface Ticket {
-  id: string;
-  reservationId: string;
-  userId: string;
-  sessionId: string;
-  eventId?: string;
-  seat: HeldSeat;
-  code: string;
-  status: 'valid' | 'void';
-  issuedAt: string;
-  voidedAt?: string;
-  voidReason?: string;
-}
+export type { ReservationStatus, Reservation, Ticket };
+/** A place as a reservation holds it (a numbered seat, or a standing place in row "GA"). */
+export type HeldSeat = Seat;
 
 export interface WaitingRoom {
   sessionId: string;
