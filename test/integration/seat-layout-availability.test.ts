@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { decodeAvailability } from '../../contracts/availability';
 import type { SeatAvailability, SessionLayout } from '../../contracts/catalog';
 import { smallSession } from '../support/catalog';
+import { postCatalogInternal, seatStatusesInPostgres } from '../support/organizer';
 import { gaSession } from '../support/general-admission';
 import { seeded } from '../support/random';
 import { openEventStream } from '../support/sse';
@@ -22,21 +23,9 @@ describe('seat layout and availability', () => {
   afterAll(() => stack.close());
 
   const get = (path: string, headers: Record<string, string> = {}) => request(`${stack.api.baseUrl}${path}`, { headers });
-  const internal = (path: string, body: unknown) =>
-    fetch(`${stack.urls.catalog}/internal${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-service-token': stack.secrets.serviceToken },
-      body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  const internal = (path: string, body: unknown) => postCatalogInternal(stack, `/internal${path}`, body);
   /** Each seat's status as PostgreSQL alone says. */
-  const truth = async (sessionId: string) => {
-    const { rows } = await stack.pool.query<{ seat_id: string; status: string }>(
-      `SELECT seat_id, CASE WHEN status = 'sold' THEN 'sold' WHEN status = 'held' AND held_until > now() THEN 'reserved' ELSE 'available' END AS status
-       FROM catalog.session_seats WHERE session_id = $1`,
-      [sessionId],
-    );
-    return new Map(rows.map((r) => [r.seat_id, r.status]));
-  };
+  const truth = (sessionId: string) => seatStatusesInPostgres(stack, sessionId);
 
   it('serves a layout with every seat of the seat map, in order, immutable under its version and precompressed', async () => {
     const organizer = await stack.newUserWithRole('organizer');
@@ -107,7 +96,7 @@ describe('seat layout and availability', () => {
         // Some holds lapse during the run: a lapse is a change nobody commits.
         const ms = rand(4) === 0 ? 300 : 600_000;
         const held = await internal(`/sessions/${sessionId}/holds`, { reservationId: id, seatIds, heldUntil: new Date(Date.now() + ms).toISOString() });
-        if (held.body.ok) holds.push({ id, seatIds });
+        if (held.ok) holds.push({ id, seatIds });
       } else {
         const h = holds.splice(rand(holds.length), 1)[0]!;
         if (dice < 8) await internal(`/sessions/${sessionId}/sales`, { reservationId: h.id, seatIds: h.seatIds });

@@ -6,6 +6,7 @@ import { createSeatClaims } from '../../services/booking/seat-claims';
 import { eventually } from '../support/eventually';
 import { testInfra } from '../infra-env';
 import { smallSession } from '../support/catalog';
+import { postCatalogInternal, seatStatusesInPostgres } from '../support/organizer';
 import { startStack, type Stack } from '../support/stack';
 
 // The seat map is served from a Redis view; PostgreSQL is the truth it must equal.
@@ -21,22 +22,10 @@ describe('seat-map view in Redis', () => {
     await stack.close();
   });
 
-  const internal = (path: string, body: unknown) =>
-    fetch(`${stack.urls.catalog}/internal${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-service-token': stack.secrets.serviceToken },
-      body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  const internal = (path: string, body: unknown) => postCatalogInternal(stack, `/internal${path}`, body);
 
   /** The seat map as PostgreSQL alone would give it. */
-  const truth = async (sessionId: string) => {
-    const { rows } = await stack.pool.query<{ seat_id: string; status: string }>(
-      `SELECT seat_id, CASE WHEN status = 'sold' THEN 'sold' WHEN status = 'held' AND held_until > now() THEN 'reserved' ELSE 'available' END AS status
-       FROM catalog.session_seats WHERE session_id = $1`,
-      [sessionId],
-    );
-    return Object.fromEntries(rows.map((r) => [r.seat_id, r.status]));
-  };
+  const truth = async (sessionId: string) => Object.fromEntries(await seatStatusesInPostgres(stack, sessionId));
   const served = async (sessionId: string) => {
     const map = await stack.api.expect(200, 'GET', `/api/v1/sessions/${sessionId}/seat-map`);
     return Object.fromEntries(map.seats.map((s: { seatId: string; status: string }) => [s.seatId, s.status]));
@@ -74,7 +63,7 @@ describe('seat-map view in Redis', () => {
           seatIds,
           heldUntil: new Date(heldUntil).toISOString(),
         });
-        if (res.body.ok) live.push({ id, seatIds });
+        if (res.ok) live.push({ id, seatIds });
       } else if (op < 7 && live.length) {
         const [r] = live.splice(rand(live.length), 1);
         await internal(`/sessions/${sessionId}/releases`, { reservationId: r!.id });

@@ -59,16 +59,29 @@ export function organizerKit(api: Api, token: string) {
   };
 }
 
+/** A POST to the catalog's internal API as a service makes it; answers the JSON body. */
+export async function postCatalogInternal(stack: Stack, path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${stack.urls.catalog}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-service-token': stack.secrets.serviceToken },
+    body: JSON.stringify(body),
+  });
+  return res.json();
+}
+
+/** Each seat's status as PostgreSQL alone says: a hold past its end counts as available. */
+export async function seatStatusesInPostgres(stack: Stack, sessionId: string): Promise<Map<string, string>> {
+  const { rows } = await stack.pool.query<{ seat_id: string; status: string }>(
+    `SELECT seat_id, CASE WHEN status = 'sold' THEN 'sold' WHEN status = 'held' AND held_until > now() THEN 'reserved' ELSE 'available' END AS status
+     FROM catalog.session_seats WHERE session_id = $1`,
+    [sessionId],
+  );
+  return new Map(rows.map((r) => [r.seat_id, r.status]));
+}
+
 /** The catalog's internal seat routes, as the booking workflow's activities call them. */
 export function seatState(stack: Stack) {
-  const post = async (path: string, body: unknown) => {
-    const res = await fetch(`${stack.urls.catalog}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-service-token': stack.secrets.serviceToken },
-      body: JSON.stringify(body),
-    });
-    return res.json() as Promise<any>;
-  };
+  const post = (path: string, body: unknown) => postCatalogInternal(stack, path, body);
   return {
     hold: (sessionId: string, seatIds: string[], heldUntil = new Date(Date.now() + 600_000), reservationId: string = randomUUID()) =>
       post(`/internal/sessions/${sessionId}/holds`, { reservationId, seatIds, heldUntil: heldUntil.toISOString() }).then((r) => ({ ...r, reservationId })),
