@@ -19,7 +19,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { ensureKubePki, type KubePki } from './kube-pki';
 import { TOOLS, type InfraOptions } from './options';
-import { assertPortFree, FatalError, isAlive, isExecutable, readPid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
+import { assertPortFree, FatalError, isAlive, isExecutable, livePid, readPid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
 
 export interface KubeServer {
   /** https://127.0.0.1:<kubeApiPort> */
@@ -198,8 +198,8 @@ export async function stopKube(o: InfraOptions, log: (l: string) => void): Promi
     ['kube-apiserver', p.apiPid, p.certDir],
     ['etcd', p.etcdPid, p.etcdData],
   ] as const) {
-    const pid = readPid(pidFile);
-    if (pid && isAlive(pid, marker)) {
+    const pid = livePid(pidFile, marker);
+    if (pid) {
       log(`stopping ${what}`);
       await terminate(pid, { timeoutMs: STOP_TIMEOUT_MS });
     }

@@ -21,6 +21,12 @@ export function readPid(file: string): number | null {
   }
 }
 
+/** The pid in a pid file, if that process is alive and its command line includes `cmdlineIncludes`; else null. */
+export function livePid(pidFile: string, cmdlineIncludes: string): number | null {
+  const pid = readPid(pidFile);
+  return pid && isAlive(pid, cmdlineIncludes) ? pid : null;
+}
+
 /**
  * Whether `pid` is a live (non-zombie) process; with `cmdlineIncludes`, also
  * whether its command line contains that text (guards against a recycled pid

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import type { InfraOptions } from './options';
-import { assertPortFree, isAlive, readPid, STOP_TIMEOUT_MS, tail, terminate, waitFor } from './processes';
+import { assertPortFree, livePid, STOP_TIMEOUT_MS, tail, terminate, waitFor } from './processes';
 
 /** FLUSHALL on the Redis server of `o` (test infrastructure). */
 export async function flushRedis(o: InfraOptions): Promise<void> {
@@ -25,8 +25,8 @@ function redisPaths(o: InfraOptions) {
 export async function startRedis(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = redisPaths(o);
   fs.mkdirSync(p.dir, { recursive: true });
-  const pid = readPid(p.pidFile);
-  if (pid && isAlive(pid, 'redis-server')) {
+  const pid = livePid(p.pidFile, 'redis-server');
+  if (pid) {
     log(`Redis already running on 127.0.0.1:${o.redisPort}`);
   } else {
     fs.rmSync(p.pidFile, { force: true });
@@ -72,14 +72,13 @@ export async function startRedis(o: InfraOptions, log: (l: string) => void): Pro
 
 /** The server's pid, from its pid file (null when it is not running). */
 export function redisPid(o: InfraOptions): number | null {
-  const pid = readPid(redisPaths(o).pidFile);
-  return pid && isAlive(pid, 'redis-server') ? pid : null;
+  return livePid(redisPaths(o).pidFile, 'redis-server');
 }
 
 export async function stopRedis(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = redisPaths(o);
-  const pid = readPid(p.pidFile);
-  if (pid && isAlive(pid, 'redis-server')) {
+  const pid = livePid(p.pidFile, 'redis-server');
+  if (pid) {
     log(`stopping Redis on 127.0.0.1:${o.redisPort}`);
     await terminate(pid, { timeoutMs: STOP_TIMEOUT_MS });
   }

@@ -15,7 +15,7 @@ import { SEARCH_ATTRIBUTE_TYPES, TEMPORAL_NAMESPACE } from '../../contracts/plat
 import { REPO_ROOT } from '../../services/shared/repo-root';
 import type { InfraOptions } from './options';
 import { PG_PASSWORD, PG_USER } from './postgres';
-import { assertPortFree, FatalError, isAlive, isExecutable, readPid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
+import { assertPortFree, FatalError, isAlive, isExecutable, livePid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
 import { missingSearchAttributes, temporalCli } from './temporal';
 
 const run = promisify(execFile);
@@ -81,8 +81,8 @@ export async function startTemporalServer(o: InfraOptions, log: (l: string) => v
     if (!isExecutable(bin)) throw new Error(`${bin} is missing (bash devstack/go-tools/build.sh temporal-server; ~5 CPU-minutes the first time)`);
   }
   let spawnedPid: number | null = null;
-  const pid = readPid(p.pidFile);
-  if (pid && isAlive(pid, 'temporal-server')) {
+  const pid = livePid(p.pidFile, 'temporal-server');
+  if (pid) {
     log(`Temporal server already running on 127.0.0.1:${o.temporalPort}`);
   } else {
     fs.rmSync(p.pidFile, { force: true });
@@ -107,14 +107,13 @@ export async function startTemporalServer(o: InfraOptions, log: (l: string) => v
 
 /** The real server's pid, from its pid file (null when it is not running). */
 export function temporalServerPid(o: InfraOptions): number | null {
-  const pid = readPid(paths(o).pidFile);
-  return pid && isAlive(pid, 'temporal-server') ? pid : null;
+  return livePid(paths(o).pidFile, 'temporal-server');
 }
 
 export async function stopTemporalServer(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = paths(o);
-  const pid = readPid(p.pidFile);
-  if (pid && isAlive(pid, 'temporal-server')) {
+  const pid = livePid(p.pidFile, 'temporal-server');
+  if (pid) {
     log(`stopping the Temporal server on 127.0.0.1:${o.temporalPort}`);
     await terminate(pid, { timeoutMs: STOP_TIMEOUT_MS });
   }

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_TYPES, TEMPORAL_NAMESPACE } from '../../contracts/platform';
 import { TOOLS, type InfraOptions } from './options';
-import { assertPortFree, FatalError, isAlive, isExecutable, readPid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
+import { assertPortFree, FatalError, isAlive, isExecutable, livePid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
 
 function temporalPaths(o: InfraOptions) {
   const dir = path.join(o.dataDir, 'temporal');
@@ -74,8 +74,8 @@ export async function startTemporal(o: InfraOptions, log: (l: string) => void): 
     throw new Error(`${TOOLS.temporal} is missing (run bash devstack/install-tools.sh)`);
   }
   let spawnedPid: number | null = null;
-  const pid = readPid(p.pidFile);
-  if (pid && isAlive(pid, 'start-dev')) {
+  const pid = livePid(p.pidFile, 'start-dev');
+  if (pid) {
     log(`Temporal dev server already running on 127.0.0.1:${o.temporalPort}`);
   } else {
     fs.rmSync(p.pidFile, { force: true });
@@ -133,14 +133,13 @@ export async function missingSearchAttributes(port: number): Promise<string[]> {
 
 /** The dev server's pid, from its pid file (null when it is not running). */
 export function temporalPid(o: InfraOptions): number | null {
-  const pid = readPid(temporalPaths(o).pidFile);
-  return pid && isAlive(pid, 'start-dev') ? pid : null;
+  return livePid(temporalPaths(o).pidFile, 'start-dev');
 }
 
 export async function stopTemporal(o: InfraOptions, log: (l: string) => void): Promise<void> {
   const p = temporalPaths(o);
-  const pid = readPid(p.pidFile);
-  if (pid && isAlive(pid, 'start-dev')) {
+  const pid = livePid(p.pidFile, 'start-dev');
+  if (pid) {
     log(`stopping the Temporal dev server on 127.0.0.1:${o.temporalPort}`);
     await terminate(pid, { timeoutMs: STOP_TIMEOUT_MS });
   }
