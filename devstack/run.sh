@@ -49,9 +49,9 @@ case "$cmd" in
     ;;
   test)
     # test/k8s runs a real kube-apiserver + etcd and kubectl, and evaluates the Tiltfile with
-    # tiltfile-check: pinned Go builds, made once into .tools/ (the first kube build takes
-    # minutes, later runs find it and return at once; devstack/go-tools/README.md).
-    bash devstack/go-tools/build.sh kube tiltfile-check
+    # Tilt and tiltfile-check: pinned Go builds, made once into .tools/ (the first kube and
+    # tilt builds take minutes, later runs find them and return at once; devstack/go-tools/README.md).
+    bash devstack/go-tools/build.sh kube tiltfile-check tilt
     # The build is part of the suite: tests use the pre-built workflow bundle
     # (dist/workflow-bundle.js from services/worker/bundle.ts).
     npm run typecheck

@@ -1,12 +1,13 @@
 /**
- * The Tiltfile, evaluated: Tilt itself cannot be built here (its Go module is
- * refused by the module proxy: devstack/go-tools/README.md), so
- * tiltfile-check runs it (the Starlark interpreter and dialect Tilt uses, the
- * Tiltfile API it calls, Tilt's grouping of objects into resources) with its
- * synth local() fed the kind manifests the charts synthesize. What it
- * declares is checked against the charts: the resources, their dependency
- * order, port forwards and live-update rules. Tiltfiles with a planted mistake
- * show the evaluator refusing what Tilt would refuse.
+ * The Tiltfile, evaluated twice. Tilt itself (v0.34.0, built from its Go
+ * module by devstack/go-tools/build.sh tilt) runs `tilt alpha
+ * tiltfile-result` on it; tiltfile-check (the Starlark interpreter and dialect
+ * Tilt uses, the Tiltfile API it calls, Tilt's grouping of objects into
+ * resources) runs it too, with its local() fed the kind manifests the charts
+ * synthesize, and answers in a shape the checks below read. What it declares
+ * is checked against the charts (the resources, their dependency order, port
+ * forwards and live-update rules), and Tilt's own result is checked to agree
+ * with it. Tiltfiles with a planted mistake show both refusing what they must.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +21,7 @@ import { REPO_ROOT } from '../../services/shared/repo-root';
 import { find, objectsOf } from './manifests';
 
 const EVALUATOR = path.join(REPO_ROOT, '.tools', 'bin', 'tiltfile-check');
+const TILT = path.join(REPO_ROOT, '.tools', 'bin', 'tilt');
 const CONTEXT = 'kind-ticketing';
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job'];
 
@@ -36,6 +38,8 @@ interface TiltResult {
 
 let tmp = '';
 let manifests = '';
+/** The kind manifests the charts synthesize, one file per chart (what `npm run synth` writes to dist/manifests/kind). */
+let synthDir = '';
 
 /** Runs the evaluator on a Tiltfile, its local() synth stubbed with the kind manifests. */
 function evaluate(tiltfile: string, context = CONTEXT) {
@@ -63,7 +67,7 @@ function dependencies(name: string, seen = new Set<string>()): Set<string> {
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'ticketing-tiltfile-'));
   // What the Tiltfile's local() prints: `npm run synth`'s kind files, in order, each followed by ---.
-  const out = path.join(tmp, 'synth');
+  const out = (synthDir = path.join(tmp, 'synth'));
   buildApp(KIND, out).synth();
   manifests = path.join(tmp, 'kind-manifests.yaml');
   fs.writeFileSync(manifests, fs.readdirSync(out).sort().map((f) => `${fs.readFileSync(path.join(out, f), 'utf8')}---\n`).join(''));
@@ -172,6 +176,86 @@ describe('a Tiltfile with a planted mistake is refused, as Tilt would refuse it'
     const r = evaluate(mirrorWith(text.replace(from, to)));
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+/** What `tilt alpha tiltfile-result` prints, the part read here (Tilt's TiltfileLoadResult as JSON). */
+interface TiltLoad {
+  Manifests: {
+    Name: string;
+    ResourceDependencies: string[] | null;
+    ImageTargets: {
+      selector: string;
+      BuildDetails: { target?: string };
+      LiveUpdateSpec?: { stopPaths?: string[]; syncs?: { localPath: string; containerPath: string }[]; execs?: { args: string[]; triggerPaths?: string[] }[] };
+    }[];
+    DeployTarget: { yaml?: string; portForwardTemplateSpec?: { forwards: { localPort: number; containerPort: number }[] } } | null;
+  }[];
+}
+
+/**
+ * Tilt itself on the Tiltfile, in a copy of the repository (symlinks) whose dist/manifests/kind holds
+ * the manifests synthesized above and whose `npm` does nothing: the Tiltfile's local() then reads
+ * those files, and nothing rewrites the dist/ that other test files run from.
+ */
+function runTilt(tiltfile = fs.readFileSync(path.join(REPO_ROOT, 'Tiltfile'), 'utf8')) {
+  if (!fs.existsSync(TILT)) throw new Error(`${TILT} is missing: devstack/go-tools/build.sh tilt builds it (npm test does)`);
+  const dir = fs.mkdtempSync(path.join(tmp, 'tilt-'));
+  for (const entry of fs.readdirSync(REPO_ROOT)) if (!['dist', '.git', 'Tiltfile'].includes(entry)) fs.symlinkSync(path.join(REPO_ROOT, entry), path.join(dir, entry));
+  fs.writeFileSync(path.join(dir, 'Tiltfile'), tiltfile);
+  fs.cpSync(synthDir, path.join(dir, 'dist', 'manifests', 'kind'), { recursive: true });
+  fs.mkdirSync(path.join(dir, '.stub-bin'));
+  fs.writeFileSync(path.join(dir, '.stub-bin', 'npm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  const env = { ...process.env, PATH: `${path.join(dir, '.stub-bin')}:${process.env.PATH}`, HOME: dir, KUBECONFIG: path.join(dir, 'no-kubeconfig') };
+  const r = spawnSync(TILT, ['alpha', 'tiltfile-result', '-f', path.join(dir, 'Tiltfile')], { cwd: dir, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { code: r.status, stderr: r.stderr, result: r.status === 0 ? (JSON.parse(r.stdout) as TiltLoad) : undefined };
+}
+
+describe('Tilt itself (v0.34.0, built from its Go module) evaluates the Tiltfile', () => {
+  let load: TiltLoad;
+  beforeAll(() => {
+    const r = runTilt();
+    if (!r.result) throw new Error(`tilt refused the Tiltfile (exit ${r.code}):\n${r.stderr}`);
+    load = r.result;
+  });
+  const manifest = (name: string) => load.Manifests.find((m) => m.Name === name)!;
+
+  it('to the resources, dependencies, port forwards and objects checked against the charts above', () => {
+    expect(load.Manifests.map((m) => m.Name).sort()).toEqual(tilt.resources.map((r) => r.name).sort());
+    for (const r of tilt.resources) {
+      const m = manifest(r.name);
+      expect([r.name, [...(m.ResourceDependencies ?? [])].sort()]).toEqual([r.name, [...(r.resource_deps ?? [])].sort()]);
+      const forwards = (m.DeployTarget?.portForwardTemplateSpec?.forwards ?? []).map((f) => ({ local: f.localPort, container: f.containerPort }));
+      expect([r.name, forwards]).toEqual([r.name, r.port_forwards ?? []]);
+      const deployed = (m.DeployTarget?.yaml ?? '').split(/^---$/m).filter((doc) => /^kind: /m.test(doc));
+      expect([r.name, deployed.length]).toEqual([r.name, r.objects.length]);
+    }
+  });
+
+  it('to the same live update of the one app image', () => {
+    const image = tilt.images[0]!;
+    const withImage = load.Manifests.filter((m) => m.ImageTargets.length > 0);
+    expect(withImage.map((m) => m.Name).sort()).toEqual(tilt.resources.filter((r) => r.images?.includes(image.ref)).map((r) => r.name).sort());
+    for (const m of withImage) {
+      const [target] = m.ImageTargets;
+      expect([m.Name, target!.selector, target!.BuildDetails.target]).toEqual([m.Name, image.ref, image.target]);
+      const spec = target!.LiveUpdateSpec!;
+      expect(spec.stopPaths).toEqual(image.live_update.find((s) => s.step === 'fall_back_on')!.paths);
+      expect(spec.syncs!.map((s) => ({ local: s.localPath, remote: s.containerPath }))).toEqual(
+        image.live_update.filter((s) => s.step === 'sync').map((s) => ({ local: s.local, remote: s.remote })),
+      );
+      expect(spec.execs!.map((e) => ({ command: e.args.at(-1), triggers: [...(e.triggerPaths ?? [])].sort() }))).toEqual(
+        image.live_update.filter((s) => s.step === 'run').map((s) => ({ command: s.command, triggers: [...(s.triggers ?? [])].sort() })),
+      );
+    }
+  });
+
+  it('refuses a k8s_resource for a workload that does not exist', () => {
+    const real = fs.readFileSync(path.join(REPO_ROOT, 'Tiltfile'), 'utf8');
+    expect(real).toContain("k8s_resource('redis',");
+    const r = runTilt(real.replace("k8s_resource('redis',", "k8s_resource('rediss',"));
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/k8s_resource specified unknown resource "rediss"/);
   });
 });
 
