@@ -70,7 +70,7 @@ describe('the organizer web app', () => {
     await screenshot(page, 'organizer-event');
 
     await page.getByRole('link', { name: 'Sales' }).click();
-    await page.getByRole('row', { name: /^Total 84 0 0 84 / }).waitFor();
+    await page.getByRole('row', { name: /^Total 84 0 0 84 0\.00 EUR / }).waitFor();
     await screenshot(page, 'organizer-sales');
 
     // A buyer, not signed in, finds it.

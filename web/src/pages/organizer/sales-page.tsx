@@ -59,7 +59,8 @@ export function SalesPage({ id }: { id: string }) {
                   <td class="num">{r.totals.sold}</td>
                   <td class="num">{r.totals.reserved}</td>
                   <td class="num">{r.totals.available}</td>
-                  <td class="num">{formatTotal(r.totals.revenue)}</td>
+                  {/* Summed from the rows: with nothing sold yet the report's per-currency totals are empty, the rows still name their currency. */}
+                  <td class="num">{formatTotal(r.sessions.map((s) => s.revenue))}</td>
                   <td class="num">{r.totals.checkIns}</td>
                 </tr>
               </tfoot>
