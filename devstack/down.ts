@@ -10,7 +10,7 @@ import path from 'node:path';
 import { serviceEntry } from '../contracts/platform';
 import { START_ORDER } from './dev-env';
 import { DEV_INFRA_OPTIONS, stopInfra, TEST_INFRA_OPTIONS } from './infra';
-import { isAlive, readPid, terminate, waitForExit } from './infra/processes';
+import { isAlive, livePid, readPid, terminate, waitForExit } from './infra/processes';
 
 /** Where a stack keeps its pid files and the supervisor's status (`dataDir`: its infra's data folder). */
 export const runDirOf = (dataDir: string) => path.join(dataDir, 'run');
@@ -36,8 +36,8 @@ function pidFilesOf(name: string): string[] {
 export async function stopDevServices(log: (l: string) => void): Promise<void> {
   for (const name of [...START_ORDER].reverse()) {
     for (const file of pidFilesOf(name)) {
-      const pid = readPid(file);
-      if (pid && isAlive(pid, serviceEntry(name))) {
+      const pid = livePid(file, serviceEntry(name));
+      if (pid) {
         log(`stopping ${path.basename(file, '.pid')} (pid ${pid})`);
         // Each service is its own process group (spawned detached): stop the group.
         await terminate(pid, { group: true, timeoutMs: 10_000 });

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { readPid } from '../../devstack/infra/processes';
 
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
@@ -55,14 +56,6 @@ export function treeCpuMs(root: number, procs = allProcesses()): number | undefi
   return total;
 }
 
-const readPid = (file: string) => {
-  try {
-    const n = Number.parseInt(fs.readFileSync(file, 'utf8').split('\n')[0]!, 10);
-    return Number.isInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /** The processes of the stack `npm run up` runs from `dataDir`, by name (from their pid files). */
 export function stackProcesses(dataDir: string): Map<string, number> {

@@ -19,7 +19,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { ensureKubePki, type KubePki } from './kube-pki';
 import { TOOLS, type InfraOptions } from './options';
-import { assertPortFree, FatalError, isAlive, isExecutable, livePid, readPid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
+import { assertPortFree, FatalError, isAlive, isExecutable, livePid, STOP_TIMEOUT_MS, terminate, waitFor } from './processes';
 
 export interface KubeServer {
   /** https://127.0.0.1:<kubeApiPort> */
@@ -154,8 +154,8 @@ export async function startKube(o: InfraOptions, log: (l: string) => void): Prom
   const pki = ensureKubePki(p.pki);
   fs.writeFileSync(p.kubeconfig, kubeconfigYaml(o, pki), { mode: 0o600 });
 
-  let etcdPid = readPid(p.etcdPid);
-  if (etcdPid && isAlive(etcdPid, p.etcdData)) {
+  let etcdPid = livePid(p.etcdPid, p.etcdData);
+  if (etcdPid) {
     log(`etcd already running on 127.0.0.1:${o.etcdPort}`);
   } else {
     await assertPortFree(o.etcdPort, 'etcd');
@@ -173,8 +173,8 @@ export async function startKube(o: InfraOptions, log: (l: string) => void): Prom
     if (health.health !== 'true') throw new Error(`health ${JSON.stringify(health)}`);
   });
 
-  let apiPid = readPid(p.apiPid);
-  if (apiPid && isAlive(apiPid, p.certDir)) {
+  let apiPid = livePid(p.apiPid, p.certDir);
+  if (apiPid) {
     log(`kube-apiserver already running on https://127.0.0.1:${o.kubeApiPort}`);
   } else {
     await assertPortFree(o.kubeApiPort, 'kube-apiserver');
