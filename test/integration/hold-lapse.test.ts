@@ -1,5 +1,6 @@
 import { startStack, type Stack } from '../support/stack';
 import { smallSession } from '../support/catalog';
+import { postCatalogInternal } from '../support/organizer';
 
 // Correctness never waits for a timer: a lapsed hold is free in the database itself.
 describe('a hold whose time has passed', () => {
@@ -32,12 +33,8 @@ describe('a hold whose time has passed', () => {
 
     // With no worker at all, the catalog (the truth of seat state) lets another reservation hold the seat.
     const intruder = '00000000-0000-4000-8000-000000000001';
-    const direct = await fetch(`${stack.urls.catalog}/internal/sessions/${sessionId}/holds`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-service-token': stack.secrets.serviceToken },
-      body: JSON.stringify({ reservationId: intruder, seatIds, heldUntil: new Date(Date.now() + 1_000).toISOString() }),
-    });
-    expect(await direct.json()).toMatchObject({ ok: true });
+    const direct = await postCatalogInternal(stack, `/internal/sessions/${sessionId}/holds`, { reservationId: intruder, seatIds, heldUntil: new Date(Date.now() + 1_000).toISOString() });
+    expect(direct).toMatchObject({ ok: true });
     await new Promise((r) => setTimeout(r, 1_200));
 
     // And through the API, once a worker runs again, the next buyer gets it.

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { smallSession } from '../support/catalog';
+import { postCatalogInternal } from '../support/organizer';
 import { openEventStream, type SseEvent } from '../support/sse';
 import { startStack, type Stack } from '../support/stack';
 
@@ -50,11 +51,7 @@ describe('live seat map', () => {
       await live.waitFor((e) => e.some((x) => x.event === 'snapshot'));
       const seatId = seats[9]!.seatId;
       const heldUntil = Date.now() + 800;
-      await fetch(`${stack.urls.catalog}/internal/sessions/${sessionId}/holds`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-service-token': stack.secrets.serviceToken },
-        body: JSON.stringify({ reservationId: randomUUID(), seatIds: [seatId], heldUntil: new Date(heldUntil).toISOString() }),
-      });
+      await postCatalogInternal(stack, `/internal/sessions/${sessionId}/holds`, { reservationId: randomUUID(), seatIds: [seatId], heldUntil: new Date(heldUntil).toISOString() });
       await live.waitFor((e) => history(e, seatId).length >= 2, 3_000);
       expect(history(live.events, seatId)).toEqual(['reserved', 'available']);
       expect(Date.now() - heldUntil).toBeLessThan(1_500);
