@@ -48,10 +48,10 @@ function evaluate(tiltfile: string, context = CONTEXT) {
   return { code: r.status, stderr: r.stderr, result: r.status === 0 ? (JSON.parse(r.stdout) as TiltResult) : undefined };
 }
 
-/** A Tiltfile with `text` in a folder that mirrors the repository (symlinks), so its paths resolve as in the real one. */
-function mirrorWith(text: string): string {
+/** A Tiltfile with `text` in a folder that mirrors the repository (symlinks, but for `except`), so its paths resolve as in the real one. */
+function mirrorWith(text: string, except: string[] = []): string {
   const dir = fs.mkdtempSync(path.join(tmp, 'mirror-'));
-  for (const entry of fs.readdirSync(REPO_ROOT)) if (entry !== 'Tiltfile' && entry !== '.git') fs.symlinkSync(path.join(REPO_ROOT, entry), path.join(dir, entry));
+  for (const entry of fs.readdirSync(REPO_ROOT)) if (![...except, 'Tiltfile', '.git'].includes(entry)) fs.symlinkSync(path.join(REPO_ROOT, entry), path.join(dir, entry));
   fs.writeFileSync(path.join(dir, 'Tiltfile'), text);
   return path.join(dir, 'Tiltfile');
 }
@@ -200,9 +200,7 @@ interface TiltLoad {
  */
 function runTilt(tiltfile = fs.readFileSync(path.join(REPO_ROOT, 'Tiltfile'), 'utf8')) {
   if (!fs.existsSync(TILT)) throw new Error(`${TILT} is missing: devstack/go-tools/build.sh tilt builds it (npm test does)`);
-  const dir = fs.mkdtempSync(path.join(tmp, 'tilt-'));
-  for (const entry of fs.readdirSync(REPO_ROOT)) if (!['dist', '.git', 'Tiltfile'].includes(entry)) fs.symlinkSync(path.join(REPO_ROOT, entry), path.join(dir, entry));
-  fs.writeFileSync(path.join(dir, 'Tiltfile'), tiltfile);
+  const dir = path.dirname(mirrorWith(tiltfile, ['dist']));
   fs.cpSync(synthDir, path.join(dir, 'dist', 'manifests', 'kind'), { recursive: true });
   fs.mkdirSync(path.join(dir, '.stub-bin'));
   fs.writeFileSync(path.join(dir, '.stub-bin', 'npm'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
